@@ -1,0 +1,2 @@
+//! Anchor crate: building it builds every crate ibmvmc.ko links. It has no code.
+#![no_std]

@@ -1,0 +1,7 @@
+#[derive(defmt::Format)]
+#[defmt(FooBar)]
+struct S {
+    f: bool,
+}
+
+fn main() {}

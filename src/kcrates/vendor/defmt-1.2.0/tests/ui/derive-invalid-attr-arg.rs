@@ -1,0 +1,7 @@
+#[derive(defmt::Format)]
+struct S {
+    #[defmt(FooBar)]
+    f: bool,
+}
+
+fn main() {}

@@ -1,0 +1,3 @@
+fn main() {
+    defmt::info!("{=u8:dunno}", 42)
+}

@@ -1,0 +1,5 @@
+struct Foo;
+
+fn main() {
+    defmt::info!("{}", Foo)
+}

@@ -1,0 +1,3 @@
+//! Procedural macros that are `#[derive(*)]` attributes
+
+pub(crate) mod format;

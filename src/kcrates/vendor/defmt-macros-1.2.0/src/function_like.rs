@@ -1,0 +1,9 @@
+pub(crate) mod assert_binop;
+pub(crate) mod assert_like;
+pub(crate) mod dbg;
+pub(crate) mod intern;
+pub(crate) mod internp;
+pub(crate) mod log;
+pub(crate) mod panic_like;
+pub(crate) mod println;
+pub(crate) mod write;

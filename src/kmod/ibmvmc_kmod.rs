@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+//! ibmvmc.ko: kernel glue of the IBM Virtual Management Channel driver.
+//!
+//! This crate root is what Kbuild compiles; the driver core (`ibmvmc`), the executor
+//! (`ibmvmc_executor`) and the owner's crates are built by Cargo for the kernel's target
+//! and linked in (see `/Kbuild`). The glue supplies their platform hooks: the
+//! critical section and defmt logger (`platform`), and the executor's pender and
+//! bottom half (`bh`).
+
+use kernel::prelude::*;
+
+mod bh;
+mod ffi;
+mod platform;
+mod selftest;
+
+module! {
+    type: IbmVmc,
+    name: "ibmvmc",
+    authors: ["ibmvmc-rs developers"],
+    description: "IBM Virtual Management Channel (Rust)",
+    license: "GPL",
+    params: {
+        bh_mode: u32 {
+            default: 0,
+            description: "Where the executor runs: 0 = BH workqueue (softirq), 1 = high-priority workqueue",
+        },
+        inject_splat: bool {
+            default: false,
+            description: "Debug: WARN at load, so the VM runner's splat detector can be tested",
+        },
+    },
+}
+
+struct IbmVmc;
+
+impl kernel::Module for IbmVmc {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let bh_mode = module_parameters::bh_mode.value();
+        bh::start(bh_mode);
+        // From here on, dropping `this` (also on an error return) tears everything down.
+        let this = IbmVmc;
+        if module_parameters::inject_splat.value() {
+            ffi::inject_splat();
+        }
+        selftest::run(bh_mode)?;
+        Ok(this)
+    }
+}
+
+impl Drop for IbmVmc {
+    fn drop(&mut self) {
+        // Order matters: no new polls, then no interrupt-like wake sources, then drop
+        // the futures while nothing can poll them (see `bh::stop`).
+        bh::stop();
+        ffi::test_irq_sync();
+        bh::EXECUTOR.shutdown();
+        pr_info!("unloaded\n");
+    }
+}

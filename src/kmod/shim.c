@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * C side of ibmvmc.ko: the few kernel facilities that Linux 7.3's Rust `kernel` crate
+ * does not wrap or cannot express as statics (a DEFINE_RAW_SPINLOCK, a static work item,
+ * a hard irq_work, a static completion). Each helper is a thin call into the kernel;
+ * the logic lives in Rust.
+ */
+#include <linux/completion.h>
+#include <linux/irq_work.h>
+#include <linux/ktime.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/bug.h>
+#include <linux/preempt.h>
+
+#include "shim.h"
+
+/*
+ * The critical section behind critical-section's acquire/release and hence behind
+ * embassy-sync's CriticalSectionRawMutex: one irq-saving raw spinlock, nestable on the
+ * CPU that holds it (critical-section allows nesting). Nested acquires return
+ * IBMVMC_CS_NESTED instead of saved flags, so release knows not to unlock.
+ */
+#define IBMVMC_CS_NESTED (~0UL)
+static DEFINE_RAW_SPINLOCK(ibmvmc_cs_lock);
+static int ibmvmc_cs_owner = -1;
+
+unsigned long ibmvmc_cs_acquire(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	/* With interrupts off, only this CPU can have set owner to this CPU. */
+	if (READ_ONCE(ibmvmc_cs_owner) == raw_smp_processor_id()) {
+		local_irq_restore(flags);
+		return IBMVMC_CS_NESTED;
+	}
+	raw_spin_lock(&ibmvmc_cs_lock);
+	WRITE_ONCE(ibmvmc_cs_owner, raw_smp_processor_id());
+	return flags;
+}
+
+void ibmvmc_cs_release(unsigned long flags)
+{
+	if (flags == IBMVMC_CS_NESTED)
+		return;
+	WRITE_ONCE(ibmvmc_cs_owner, -1);
+	raw_spin_unlock(&ibmvmc_cs_lock);
+	local_irq_restore(flags);
+}
+
+/*
+ * The executor's bottom half: a work item that runs executor.poll(). The pender (called
+ * from any context, hard IRQ included) queues it; queue_work() on an already pending
+ * item is a no-op, which is what the pender wants.
+ */
+static void ibmvmc_bh_fn(struct work_struct *work)
+{
+	ibmvmc_rs_bottom_half();
+}
+
+static DECLARE_WORK(ibmvmc_bh_work, ibmvmc_bh_fn);
+static struct workqueue_struct *ibmvmc_bh_wq;
+static bool ibmvmc_bh_stopped = true;
+
+/* mode 0: system_bh_wq (softirq context); 1: system_highpri_wq (process context). */
+void ibmvmc_bh_start(int mode)
+{
+	ibmvmc_bh_wq = mode ? system_highpri_wq : system_bh_wq;
+	WRITE_ONCE(ibmvmc_bh_stopped, false);
+}
+
+void ibmvmc_bh_pend(void)
+{
+	if (!READ_ONCE(ibmvmc_bh_stopped))
+		queue_work(ibmvmc_bh_wq, &ibmvmc_bh_work);
+}
+
+/* After this returns no poll runs and none will be scheduled. Process context only. */
+void ibmvmc_bh_stop(void)
+{
+	WRITE_ONCE(ibmvmc_bh_stopped, true);
+	cancel_work_sync(&ibmvmc_bh_work);
+}
+
+bool ibmvmc_in_bh(void)
+{
+	return in_serving_softirq();
+}
+
+/*
+ * A stand-in for the CRQ interrupt: a hard irq_work runs its callback in hard-IRQ
+ * context, so the code it wakes meets the constraints of the real VIO interrupt.
+ */
+static void ibmvmc_test_irq_fn(struct irq_work *work)
+{
+	ibmvmc_rs_test_irq();
+}
+
+static struct irq_work ibmvmc_test_irq = IRQ_WORK_INIT_HARD(ibmvmc_test_irq_fn);
+
+void ibmvmc_test_irq_raise(void)
+{
+	irq_work_queue(&ibmvmc_test_irq);
+}
+
+void ibmvmc_test_irq_sync(void)
+{
+	irq_work_sync(&ibmvmc_test_irq);
+}
+
+bool ibmvmc_in_hardirq(void)
+{
+	return in_hardirq();
+}
+
+static DECLARE_COMPLETION(ibmvmc_selftest_completion);
+
+void ibmvmc_selftest_done(void)
+{
+	complete(&ibmvmc_selftest_completion);
+}
+
+/* Returns true if the self-test signalled completion within @ms milliseconds. */
+bool ibmvmc_selftest_wait(unsigned int ms)
+{
+	return wait_for_completion_timeout(&ibmvmc_selftest_completion,
+					   msecs_to_jiffies(ms)) != 0;
+}
+
+u64 ibmvmc_now_ns(void)
+{
+	return ktime_get_ns();
+}
+
+/* Debug hook for the VM runner's own test: a splat it must catch. */
+void ibmvmc_inject_splat(void)
+{
+	WARN(1, "ibmvmc: splat injected on purpose (inject_splat=1)\n");
+}

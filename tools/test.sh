@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command. On a fresh Debian 12 machine it installs what it needs, then:
+#   host:    cargo test of the workspace, the executor's loom models;
+#   x86_64:  test kernel (cached), ibmvmc.ko, VM: load/unload + self-test + leak check,
+#            and the injected-splat run that must fail;
+#   ppc64le: pseries kernel (cached), cross-built ibmvmc.ko, the same in QEMU pseries.
+# Prints the wall time of each step at the end (also in target/test-times.txt).
+source "$(dirname "$0")/lib.sh"
+STEP=test
+
+times=()
+step() {
+    local name=$1 t0
+    shift
+    t0=$(date +%s)
+    log "=== $name"
+    "$@"
+    times+=("$(printf '%-28s %5d s' "$name" $(( $(date +%s) - t0 )))")
+}
+total0=$(date +%s)
+
+step "toolchain" "$REPO/tools/setup-toolchain.sh"
+step "host: cargo test" cargo test --workspace --quiet
+step "host: executor + loom" "$REPO/tools/test-executor.sh"
+step "kernel x86_64 build" "$REPO/tools/build-kernel.sh" x86_64
+step "vm x86_64" "$REPO/tools/vm/kernel-tests.sh" x86_64
+step "kernel ppc64le build" "$REPO/tools/build-kernel.sh" ppc64le
+step "vm ppc64le" "$REPO/tools/vm/kernel-tests.sh" ppc64le
+
+times+=("$(printf '%-28s %5d s' total $(( $(date +%s) - total0 )))")
+mkdir -p "$REPO/target"
+printf '%s\n' "${times[@]}" | tee "$REPO/target/test-times.txt"
+echo "ALL TESTS PASSED"
