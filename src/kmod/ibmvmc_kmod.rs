@@ -55,7 +55,11 @@ impl Drop for IbmVmc {
         // the futures while nothing can poll them (see `bh::stop`).
         bh::stop();
         ffi::test_irq_sync();
-        bh::EXECUTOR.shutdown();
-        pr_info!("unloaded\n");
+        let report = bh::EXECUTOR.shutdown();
+        if !report.drained {
+            // Cannot happen after bh::stop(): no poll() can be running any more.
+            pr_warn!("executor shutdown left futures to a running poll\n");
+        }
+        pr_info!("unloaded ({} tasks dropped at shutdown)\n", report.dropped);
     }
 }

@@ -113,7 +113,7 @@ boot=$(sed -n 's/^@@ init-start uptime=\([0-9.]*\).*/\1/p' "$console" | head -n1
 summary="$out/summary.txt"
 {
     echo "arch=$arch plan=$(basename "$plan") wall_s=$secs guest_s_at_init=${boot:-?}"
-    printf 'fail=%s\n' "${fail[@]}"
+    [ ${#fail[@]} = 0 ] || printf 'fail=%s\n' "${fail[@]}"
 } >"$summary"
 
 if [ ${#fail[@]} = 0 ]; then
