@@ -15,7 +15,18 @@ mapfile -t vars < <(kmake_vars "$arch")
 out="$REPO/target/kmod/$(basename "$kdir")"
 mkdir -p "$out"
 
+# The glue is compiled by clippy-driver with the kernel's lint set (rust_common_flags);
+# a warning in our own C or Rust sources fails the build. (rustc's notes about the
+# kernel's own powerpc -Ctarget-feature flags name no source file and do not count.)
 start=$(date +%s)
-make -C "$kdir" M="$REPO" MO="$out" "${vars[@]}" -j"$(nproc)" "$@" modules >&2
+make -C "$kdir" M="$REPO" MO="$out" "${vars[@]}" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
+    -j"$(nproc)" "$@" modules 2>&1 | tee "$out/build.log" >&2
+[ "${PIPESTATUS[0]}" = 0 ] || die "module build failed"
+own=$(awk -v repo="$REPO/src/" '
+    index($0, repo) && /: (warning|error):/ { print; next }
+    /^(warning|error)/ { w = $0; n = 3; next }
+    n > 0 { n--; if (index($0, "--> " repo)) { print w; print; n = 0 } }' "$out/build.log")
+[ -z "$own" ] || die "warnings in our sources:
+$own"
 log "built $out/ibmvmc.ko in $(( $(date +%s) - start )) s"
 echo "$out/ibmvmc.ko"

@@ -8,6 +8,7 @@ STEP=toolchain
 APT_PKGS=(
     "rustc-web=$RUSTC_WEB_VERSION" "rust-web-src=$RUSTC_WEB_VERSION"
     "libstd-rust-web-dev=$RUSTC_WEB_VERSION" "rustfmt-web=$RUSTC_WEB_VERSION"
+    "rust-web-clippy=$RUSTC_WEB_VERSION"
     clang-19 lld-19 llvm-19 libclang-19-dev
     flex bison bc libelf-dev libssl-dev cpio kmod xz-utils zstd
     qemu-system-x86 qemu-system-ppc
