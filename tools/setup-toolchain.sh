@@ -31,7 +31,12 @@ if [ $need_apt = 1 ]; then
     log "apt: installing ${#APT_PKGS[@]} packages"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends "${APT_PKGS[@]}" >/dev/null
+    if ! apt-get install -y -q --no-install-recommends "${APT_PKGS[@]}" >/dev/null; then
+        # The security suite keeps only its newest build: if the pinned one is gone,
+        # take the suite's current one (the 1.96 check below still has to pass).
+        log "apt: pinned versions unavailable, installing the suite's current ones"
+        apt-get install -y -q --no-install-recommends "${APT_PKGS[@]%%=*}" >/dev/null
+    fi
 else
     log "apt: all packages present"
 fi
