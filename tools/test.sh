@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian 12 machine it installs what it needs, then:
-#   host:    cargo test of the workspace, the executor's loom models;
+#   host:    cargo test of the workspace, the executor's loom models, a short fuzz run
+#            of the CRQ codec;
 #   x86_64:  test kernel (cached), ibmvmc.ko, VM: load/unload + self-test + leak check,
 #            and the injected-splat run that must fail;
 #   ppc64le: pseries kernel (cached), cross-built ibmvmc.ko, the same in QEMU pseries.
@@ -22,6 +23,7 @@ total0=$(date +%s)
 step "toolchain" "$REPO/tools/setup-toolchain.sh"
 step "host: cargo test" cargo test --workspace --quiet
 step "host: executor + loom" "$REPO/tools/test-executor.sh"
+step "host: fuzz codec 20 s" "$REPO/tools/fuzz.sh" 20
 step "kernel x86_64 build" "$REPO/tools/build-kernel.sh" x86_64
 step "vm x86_64" "$REPO/tools/vm/kernel-tests.sh" x86_64
 step "kernel ppc64le build" "$REPO/tools/build-kernel.sh" ppc64le

@@ -16,7 +16,11 @@
 //! hypervisor's behaviour for those bytes is not public, and rejecting an entry the peer
 //! considers valid would turn a harmless difference into a lost message. As a
 //! consequence `emit(parse(bytes))` may differ from `bytes` in reserved bytes only, while
-//! `parse(emit(repr)) == repr` always holds.
+//! `parse(emit(repr)) == repr` holds for every `repr` that `parse` produced (the fuzz
+//! target `tests/fuzz` checks exactly that). A hand-built repr that spells a known
+//! value through a catch-all variant (`Status::Other(0)`, `BufferOwner::Other(1)`,
+//! `TransportEvent::Unknown(0x01)`) comes back as the named variant: build reprs with
+//! the named variants or the `from_*` constructors.
 //!
 //! # Layout
 //! See the `field` table in `crq.rs`; multi-byte fields are big-endian whatever the CPU.
