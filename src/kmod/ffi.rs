@@ -24,6 +24,7 @@ mod raw {
         pub(super) fn ibmvmc_selftest_wait(ms: c_uint) -> bool;
         pub(super) fn ibmvmc_now_ns() -> u64;
         pub(super) fn ibmvmc_inject_splat();
+        pub(super) fn ibmvmc_inject_leak();
     }
 }
 
@@ -111,4 +112,10 @@ pub(crate) fn now_ns() -> u64 {
 pub(crate) fn inject_splat() {
     // SAFETY: WARN() is safe in process context.
     unsafe { raw::ibmvmc_inject_splat() }
+}
+
+/// Leaks one 16 KiB allocation on purpose (debug parameter `inject_leak`).
+pub(crate) fn inject_leak() {
+    // SAFETY: kmalloc() and printk in process context; the leak is the point.
+    unsafe { raw::ibmvmc_inject_leak() }
 }

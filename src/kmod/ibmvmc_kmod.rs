@@ -30,6 +30,10 @@ module! {
             default: false,
             description: "Debug: WARN at load, so the VM runner's splat detector can be tested",
         },
+        inject_leak: bool {
+            default: false,
+            description: "Debug: leak 16 KiB at load, so the VM runner's kmemleak check can be tested",
+        },
     },
 }
 
@@ -43,6 +47,9 @@ impl kernel::Module for IbmVmc {
         let this = IbmVmc;
         if module_parameters::inject_splat.value() {
             ffi::inject_splat();
+        }
+        if module_parameters::inject_leak.value() {
+            ffi::inject_leak();
         }
         selftest::run(bh_mode)?;
         Ok(this)

@@ -19,6 +19,7 @@ void ibmvmc_selftest_done(void);
 bool ibmvmc_selftest_wait(unsigned int ms);
 u64 ibmvmc_now_ns(void);
 void ibmvmc_inject_splat(void);
+void ibmvmc_inject_leak(void);
 
 /* C -> Rust */
 void ibmvmc_rs_bottom_half(void);

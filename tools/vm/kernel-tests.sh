@@ -2,8 +2,9 @@
 # The kernel half of the test command for one architecture: build (or reuse) the test
 # kernel, build ibmvmc.ko and the static test programs, then boot:
 #   1. tests/vm/load.plan   must PASS, with the module's self-test line in the log;
-#   2. tests/vm/splat.plan  must FAIL, and because of the WARNING it injects: this is the
-#      test that the runner's splat detector works at all.
+#   2. tests/vm/splat.plan  must FAIL, and because of the WARNING it injects;
+#   3. tests/vm/leak.plan   must FAIL, and because kmemleak found the leak it injects:
+#      the tests that the runner's splat and leak detectors work at all.
 source "$(dirname "$0")/../lib.sh"
 arch=${1:?usage: kernel-tests.sh x86_64|ppc64le}
 STEP="kernel-tests-$arch"
@@ -30,19 +31,22 @@ proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=
     --out "$REPO/target/vm/$arch/load" --expect-log "$proof" --expect-log 'ibmvmc: unloaded'
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
 
-# The injected splat must make the runner fail, and for that reason only.
-set +e
-res=$("$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/splat.plan" --ko "$ko" \
-    --out "$REPO/target/vm/$arch/splat" 2>"$REPO/target/vm/$arch/splat.err")
-rc=$?
-set -e
-echo "$res" >&2
-if [ $rc = 0 ]; then
-    die "the injected WARNING went unnoticed: the splat detector is broken"
-fi
-grep -q 'FAIL: splat: .*WARNING:.*' "$REPO/target/vm/$arch/splat.err" ||
-    die "the splat run failed, but not on the injected WARNING: $(cat "$REPO/target/vm/$arch/splat.err")"
-grep -q 'splat injected on purpose' "$REPO/target/vm/$arch/splat/dmesg.log" ||
-    die "the splat run's log lacks the injected WARNING's message"
-log "injected splat detected as expected"
+# The runner's own tests: PLAN injects a fault on purpose, so the run must fail, and
+# for that reason only: REASON must be among the runner's failures and LOGLINE in the
+# kernel log.
+expect_failure() {
+    local name=$1 reason=$2 logline=$3 out="$REPO/target/vm/$arch/$1" rc
+    set +e
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/$name.plan" --ko "$ko" --out "$out" \
+        2>"$out.err" >&2
+    rc=$?
+    set -e
+    [ $rc != 0 ] || die "$name.plan passed: the runner missed the injected fault"
+    grep -qE "FAIL: $reason" "$out.err" ||
+        die "$name.plan failed, but not with /$reason/: $(cat "$out.err")"
+    grep -q "$logline" "$out/dmesg.log" || die "$name.plan: the kernel log lacks '$logline'"
+    log "$name.plan failed as it must: $(grep -m1 -E "FAIL: $reason" "$out.err" | sed 's/.*FAIL: //')"
+}
+expect_failure splat 'splat: .*WARNING:' 'splat injected on purpose'
+expect_failure leak 'kmemleak: [1-9][0-9]* unreferenced objects' 'leaking 16 KiB on purpose'
 echo "kernel tests $arch: PASS"
