@@ -8,9 +8,7 @@
 #      a check that the compiled executor references no symbol at all (no panic paths,
 #      no atomic libcalls). Skipped, with a note, otherwise.
 # Exits non-zero on the first failure.
-set -euo pipefail
-
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "$0")/lib.sh"
 cd "$REPO"
 
 step() { printf '\n== %s\n' "$*"; }
@@ -25,11 +23,8 @@ cargo test --release -p ibmvmc-executor --tests
 echo "release tests and loom models: $((SECONDS - start)) s"
 
 step "no_std build with the kernel's rustc"
-KRUSTC=/usr/bin/rustc
-LIBSRC=""
-for d in /usr/lib/rustlib/src/rust/library /usr/src/rustc-*/library; do
-    [ -f "$d/core/src/lib.rs" ] && { LIBSRC=$d; break; }
-done
+# The kernel's rustc and library sources, as lib.sh finds them for the kernel build.
+LIBSRC=$(rust_lib_src 2>/dev/null || true)
 if [ ! -x "$KRUSTC" ] || [ -z "$LIBSRC" ]; then
     echo "skipped: $KRUSTC or its library sources (rust-web-src) not installed"
     exit 0
