@@ -2,7 +2,35 @@
 //!
 //! Everything here is `no_std` and free of kernel dependencies so that it builds and
 //! tests on the host; `src/kmod/` is the kernel glue that Kbuild links it into.
+//!
+//! - [`wire`]: the 16-byte CRQ entry, parsed and emitted;
+//! - [`hv`]: the hypervisor boundary ([`Device`]) and the platform's wait queues
+//!   ([`Waiters`]);
+//! - [`Vmc`]: the driver: its state (`state`), what it does with each inbound entry
+//!   (`vmc.rs`), its futures (`tasks.rs`) and the calls the file operations make
+//!   (`api.rs`), each returning the errno contract ([`Errno`]).
 #![no_std]
+#![warn(missing_docs)]
 
+pub mod api;
+pub mod errno;
+pub mod hv;
+pub mod params;
 pub mod selftest;
+pub mod state;
+mod tasks;
+mod vmc;
 pub mod wire;
+
+pub use api::File;
+pub use api::Query;
+pub use api::Readiness;
+pub use api::SessionRef;
+pub use errno::Errno;
+pub use hv::Device;
+pub use hv::HcallRc;
+pub use hv::LocalBuf;
+pub use hv::Waiters;
+pub use params::Params;
+pub use vmc::SetupError;
+pub use vmc::Vmc;

@@ -120,7 +120,7 @@ pub mod msg_type {
 }
 
 /// Why bytes are not a CRQ entry we understand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
 pub enum Error {
     /// Fewer than [`CRQ_ENTRY_SIZE`] bytes.
     Truncated,

@@ -10,7 +10,7 @@ use super::Status;
 use super::CRQ_ENTRY_SIZE;
 
 /// One CRQ entry, by meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
 pub enum CrqRepr {
     /// Header 0x00: a free slot. Whatever the other bytes hold is not looked at.
     Empty,
@@ -25,7 +25,7 @@ pub enum CrqRepr {
 }
 
 /// Transport events (header 0xFF). Bytes 2..16 are unspecified and ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
 pub enum TransportEvent {
     /// 0x01: the partner partition failed.
     PartnerFailed,
@@ -74,7 +74,7 @@ impl TransportEvent {
 }
 
 /// Who owns a buffer announced by Add Buffer, i.e. which direction it carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
 pub enum BufferOwner {
     /// 0: the management partition ("alpha" in the C driver); carries messages to the
     /// hypervisor.
@@ -108,7 +108,7 @@ impl BufferOwner {
 
 /// The parameters traded by VMC Capabilities and its response. Each side then uses the
 /// minimum of the two values; checking them is the core's job, not the codec's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
 pub struct Capabilities {
     /// Maximum number of independent HMC connections.
     pub max_hmcs: u8,
@@ -124,7 +124,7 @@ pub struct Capabilities {
 
 /// A VMC message (header 0x80). `hmc_session` is the session number (1..=255 in use),
 /// `hmc_index` the connection index, `buffer_id` a buffer of that connection's pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
 pub enum VmcMessage {
     /// 0x01, management partition to hypervisor.
     Capabilities(Capabilities),

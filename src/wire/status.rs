@@ -16,7 +16,7 @@
 /// real hypervisor has been receiving from Linux since 2018 without complaint. Zero means
 /// success in both. Values outside the table are kept as [`Status::Other`], never
 /// rejected, so a hypervisor that does speak LoPAR's numbering is still logged faithfully.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
 pub enum Status {
     /// 0: the request succeeded.
     Success,

@@ -1,0 +1,512 @@
+//! What the file operations of `/dev/ibmvmc` call, each returning the C driver's
+//! errno contract (without its defects).
+//!
+//! Every call here runs in process context, takes the core's lock only for a few
+//! field updates, and never blocks: a call that would have to wait returns
+//! [`Errno::Again`] and the kernel glue sleeps on the session's wait queue (or returns
+//! EAGAIN for O_NONBLOCK) and calls again when [`Waiters::wake`] fires. Copies to and
+//! from user space happen in the closures the glue passes, with no lock held.
+
+use core::sync::atomic::AtomicU64;
+use core::sync::atomic::Ordering;
+
+use crate::errno::Errno;
+use crate::hv::Device;
+use crate::hv::HcallRc;
+use crate::hv::Waiters;
+use crate::state::Buf;
+use crate::state::ConnState;
+use crate::state::DriverState;
+use crate::vmc::Vmc;
+use crate::vmc::BUSY_RETRIES;
+use crate::wire::CrqRepr;
+use crate::wire::VmcMessage;
+use crate::wire::HMC_ID_LEN;
+
+/// The HMC connection a file holds: its index, and the connection's generation when
+/// the file took it. A reset or close bumps the generation, after which the file's
+/// session is hung up for good: it can never see the next holder's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub struct SessionRef {
+    /// Connection index.
+    pub hmc_index: u8,
+    /// Generation of the connection when this file took it.
+    pub generation: u32,
+}
+
+/// Per-open-file state (the C driver's `ibmvmc_file_session`). Opening the device
+/// always succeeds and makes one of these; it takes a connection at SETHMCID.
+#[derive(Debug, Default)]
+pub struct File {
+    /// 0: no connection. Otherwise bit 63 set, the generation in bits 8..40 and the
+    /// index in bits 0..8, so that concurrent calls on one file need no lock.
+    slot: AtomicU64,
+}
+
+const HELD: u64 = 1 << 63;
+
+impl File {
+    /// A file with no connection.
+    pub const fn new() -> Self {
+        File { slot: AtomicU64::new(0) }
+    }
+
+    /// The connection this file holds, if any.
+    pub fn session(&self) -> Option<SessionRef> {
+        let raw = self.slot.load(Ordering::Acquire);
+        (raw & HELD != 0).then(|| SessionRef {
+            hmc_index: (raw & 0xFF) as u8,
+            generation: ((raw >> 8) & 0xFFFF_FFFF) as u32,
+        })
+    }
+
+    fn encode(session: SessionRef) -> u64 {
+        HELD | (session.generation as u64) << 8 | session.hmc_index as u64
+    }
+}
+
+/// `struct ibmvmc_query_struct`, as VMC_IOCTL_QUERY returns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub struct Query {
+    /// Whether the driver is past its initial state.
+    pub have_vmc: i32,
+    /// [`DriverState::as_query`].
+    pub state: i32,
+    /// DRC index from the last successful VMC_IOCTL_REQUESTVMC.
+    pub vmc_drc_index: i32,
+}
+
+/// What `poll()` reports for a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, defmt::Format)]
+pub struct Readiness {
+    /// A message is queued: POLLIN | POLLRDNORM.
+    pub readable: bool,
+    /// The session is open and a send buffer is free: POLLOUT | POLLWRNORM.
+    pub writable: bool,
+    /// The session was reset, closed or refused: POLLHUP | POLLERR.
+    pub hangup: bool,
+}
+
+/// Where a file's connection stands, as seen under the lock.
+enum Held {
+    /// The file holds no connection.
+    None,
+    /// The connection was reset or closed since the file took it.
+    Stale,
+    /// The connection, current.
+    Current(u8),
+}
+
+impl<D: Device, W: Waiters> Vmc<D, W> {
+    fn held(s: &crate::state::State, file: &File) -> Held {
+        match file.session() {
+            None => Held::None,
+            Some(session) => match s.conns.get(session.hmc_index as usize) {
+                Some(conn) if conn.generation == session.generation && conn.state != ConnState::Free => {
+                    Held::Current(session.hmc_index)
+                }
+                _ => Held::Stale,
+            },
+        }
+    }
+
+    /// VMC_IOCTL_QUERY.
+    pub fn query(&self) -> Query {
+        self.lock(|s| Query {
+            have_vmc: (s.driver.as_query() > DriverState::Initial.as_query()) as i32,
+            state: s.driver.as_query(),
+            vmc_drc_index: s.vmc_drc_index as i32,
+        })
+    }
+
+    /// The connection index whose wait queue a file sleeps on, if it holds one.
+    pub fn wait_index(&self, file: &File) -> Option<u8> {
+        file.session().map(|s| s.hmc_index)
+    }
+
+    /// VMC_IOCTL_SETHMCID: take a connection (if the file has none), put the HMC ID in
+    /// one of its buffers and ask the session task to RDMA it and send Interface Open.
+    /// Returns once the open is under way; its outcome shows in [`Vmc::poll`] (writable
+    /// when open, hung up if refused) and in the errors of read and write.
+    ///
+    /// # Errors
+    /// - [`Errno::Io`]: the driver failed, the file's connection is not in `initial`
+    ///   (an open is already under way or done), or it was reset;
+    /// - [`Errno::Again`]: the driver is not ready yet (handshake or reset under way);
+    /// - [`Errno::Busy`]: every connection is taken;
+    /// - [`Errno::NoBufs`]: the hypervisor has not given the connection a buffer yet
+    ///   (the file keeps the connection; call again, or close to give it back).
+    pub fn set_hmc_id(&self, file: &File, hmc_id: &[u8; HMC_ID_LEN]) -> Result<(), Errno> {
+        let result = self.lock(|s| {
+            let negotiated = match (s.driver, s.negotiated) {
+                (DriverState::Failed, _) => return Err(Errno::Io),
+                (DriverState::Ready, Some(n)) => n,
+                _ => return Err(Errno::Again),
+            };
+            let index = match Self::held(s, file) {
+                Held::Stale => return Err(Errno::Io),
+                Held::Current(index) => index,
+                Held::None => {
+                    let limit = negotiated.max_hmcs as usize;
+                    let Some(index) = s.conns.iter().take(limit).position(|c| c.state == ConnState::Free) else {
+                        return Err(Errno::Busy);
+                    };
+                    let Some(conn) = s.conns.get_mut(index) else {
+                        return Err(Errno::Busy);
+                    };
+                    let session = SessionRef { hmc_index: index as u8, generation: conn.generation };
+                    // Another thread's SETHMCID on this same file may have won.
+                    if file
+                        .slot
+                        .compare_exchange(0, File::encode(session), Ordering::AcqRel, Ordering::Acquire)
+                        .is_err()
+                    {
+                        return Err(Errno::Io);
+                    }
+                    conn.state = ConnState::Initial;
+                    index as u8
+                }
+            };
+            let Some(conn) = s.conns.get_mut(index as usize) else {
+                return Err(Errno::Io);
+            };
+            if conn.state != ConnState::Initial {
+                return Err(Errno::Io);
+            }
+            let Some(id) = conn.free.pop() else {
+                return Err(Errno::NoBufs);
+            };
+            let lioba = match conn.bufs.get(id as usize) {
+                Some(Buf::Free { lioba }) => *lioba,
+                _ => return Err(Errno::Io),
+            };
+            let copied = match self.local(index, id).and_then(|local| local.borrow()) {
+                Some(mut guard) => match guard.bytes().get_mut(..HMC_ID_LEN) {
+                    Some(dst) => {
+                        dst.copy_from_slice(hmc_id);
+                        true
+                    }
+                    None => false,
+                },
+                None => false,
+            };
+            if !copied {
+                // Only possible right after a reset, while a stale reader still copies.
+                conn.release_buffer(id, lioba);
+                return Err(Errno::Busy);
+            }
+            if let Some(buf) = conn.bufs.get_mut(id as usize) {
+                *buf = Buf::OpenLent { lioba };
+            }
+            conn.id_buffer = id;
+            conn.next_session();
+            conn.state = ConnState::Opening;
+            conn.open_pending = true;
+            Ok(index)
+        });
+        match result {
+            Ok(index) => {
+                defmt::info!("hmc {=u8}: open requested", index);
+                if let Some(kick) = self.session_kick.get(index as usize) {
+                    kick.signal(());
+                }
+                Ok(())
+            }
+            Err(errno) => {
+                defmt::info!("sethmcid: {}", errno);
+                Err(errno)
+            }
+        }
+    }
+
+    /// `write()`: one message of `len` bytes, which `fill` copies into the buffer it is
+    /// given (from user space; it returns [`Errno::Fault`] on a bad pointer). The
+    /// message is RDMAed to the hypervisor and signalled; the return value is `len`.
+    /// If anything fails, the buffer goes back to the pool and the error is returned:
+    /// a message is either sent or reported failed, never lost in between (the C
+    /// driver leaked the buffer and returned success, defects 2 and 3).
+    ///
+    /// # Errors
+    /// - [`Errno::Io`]: no session, the session is not open (reset, closed, refused),
+    ///   `len` exceeds the MTU, or the transport failed;
+    /// - [`Errno::Busy`]: the open is in flight, no send buffer is free, or the
+    ///   hypervisor's queue is full (try again);
+    /// - whatever `fill` returns ([`Errno::Fault`]).
+    pub fn write(&self, file: &File, len: usize, fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+        let reserved = self.lock(|s| {
+            let index = match Self::held(s, file) {
+                Held::Current(index) => index,
+                Held::None | Held::Stale => return Err(Errno::Io),
+            };
+            let mtu = match s.negotiated {
+                Some(n) if s.driver == DriverState::Ready => n.mtu,
+                _ => return Err(Errno::Io),
+            };
+            let conn = s.conns.get_mut(index as usize).ok_or(Errno::Io)?;
+            match conn.state {
+                ConnState::Ready => {}
+                ConnState::Opening => return Err(Errno::Busy),
+                _ => return Err(Errno::Io),
+            }
+            if len > mtu as usize {
+                return Err(Errno::Io);
+            }
+            if len == 0 {
+                return Ok(None);
+            }
+            let id = conn.free.pop().ok_or(Errno::Busy)?;
+            let Some(buf) = conn.bufs.get_mut(id as usize) else {
+                return Err(Errno::Io);
+            };
+            let Buf::Free { lioba } = *buf else {
+                return Err(Errno::Io);
+            };
+            *buf = Buf::Writing { lioba };
+            Ok(Some((index, id, lioba, conn.session, conn.generation)))
+        })?;
+        let Some((index, id, lioba, session, generation)) = reserved else {
+            return Ok(0);
+        };
+        let outcome = self.fill_and_rdma(index, id, lioba, len, fill);
+        // Hand the buffer to the hypervisor before the Signal, because its answer may
+        // come (on another CPU) before H_SEND_CRQ returns.
+        let current = self.lock(|s| match s.conns.get_mut(index as usize) {
+            Some(conn) if conn.generation == generation => {
+                if outcome.is_ok() {
+                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
+                        *buf = Buf::Hypervisor { lioba };
+                    }
+                } else {
+                    conn.release_buffer(id, lioba);
+                }
+                true
+            }
+            _ => false,
+        });
+        outcome?;
+        if !current {
+            // Reset while we copied: the buffer belongs to nobody now.
+            return Err(Errno::Io);
+        }
+        let signal = VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id: id as u16, msg_len: len as u32 };
+        let rc = self.send(CrqRepr::Vmc(signal));
+        if rc.is_success() {
+            self.lock(|s| {
+                s.stats.msgs_out += 1;
+                s.stats.bytes_out += len as u64;
+            });
+            return Ok(len);
+        }
+        // Not delivered: the buffer is still ours.
+        self.lock(|s| {
+            if let Some(conn) = s.conns.get_mut(index as usize) {
+                if conn.generation == generation && conn.bufs.get(id as usize) == Some(&Buf::Hypervisor { lioba }) {
+                    conn.release_buffer(id, lioba);
+                }
+            }
+        });
+        self.waiters.wake(index);
+        Err(if rc == HcallRc::DROPPED || rc.is_busy() { Errno::Busy } else { Errno::Io })
+    }
+
+    fn fill_and_rdma(
+        &self,
+        index: u8,
+        id: u8,
+        lioba: u32,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>,
+    ) -> Result<(), Errno> {
+        // Busy only if a reader of a reset session still copies out of it.
+        let mut guard = self.local(index, id).and_then(|local| local.borrow()).ok_or(Errno::Busy)?;
+        let ioba = guard.ioba();
+        let bytes = guard.bytes().get_mut(..len).ok_or(Errno::Io)?;
+        fill(bytes)?;
+        let mut rc = self.dev.rdma_to_hv(bytes, ioba, lioba);
+        let mut tries = 1;
+        while rc.is_busy() && tries < BUSY_RETRIES {
+            rc = self.dev.rdma_to_hv(bytes, ioba, lioba);
+            tries += 1;
+        }
+        if rc.is_success() {
+            Ok(())
+        } else {
+            self.lock(|s| s.count_hcall(rc));
+            defmt::error!("hmc {=u8}: rdma out of buffer {=u8} failed rc={=i64}", index, id, rc.0);
+            Err(if rc.is_busy() { Errno::Busy } else { Errno::Io })
+        }
+    }
+
+    /// `read()`: the oldest message of the file's session, handed to `drain` (which
+    /// copies it to user space and returns [`Errno::Fault`] on a bad pointer), one
+    /// message per call. On success the buffer becomes a free send buffer.
+    ///
+    /// # Errors
+    /// - [`Errno::Inval`]: `len` exceeds the MTU (the C driver's rule);
+    /// - [`Errno::Io`]: the file holds no connection;
+    /// - [`Errno::BadFd`]: the session was reset, closed or refused;
+    /// - [`Errno::Again`]: nothing queued yet (sleep on the wait queue, or EAGAIN);
+    /// - [`Errno::MsgSize`]: the next message is longer than `len`; it stays queued (the
+    ///   C driver truncated it silently, defect 23);
+    /// - whatever `drain` returns; the message then stays queued, first in line.
+    ///
+    /// `len == 0` returns `Ok(0)` at once, as in the C driver.
+    pub fn read(&self, file: &File, len: usize, drain: impl FnOnce(&[u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+        if len == 0 {
+            return Ok(0);
+        }
+        let taken = self.lock(|s| {
+            let mtu = s.negotiated.map(|n| n.mtu).unwrap_or(self.params.max_mtu());
+            if len > mtu as usize {
+                return Err(Errno::Inval);
+            }
+            let index = match Self::held(s, file) {
+                Held::None => return Err(Errno::Io),
+                Held::Stale => return Err(Errno::BadFd),
+                Held::Current(index) => index,
+            };
+            let conn = s.conns.get_mut(index as usize).ok_or(Errno::Io)?;
+            match conn.state {
+                ConnState::Ready => {}
+                ConnState::Initial | ConnState::Opening => return Err(Errno::Again),
+                _ => return Err(Errno::BadFd),
+            }
+            let id = conn.rx.front().ok_or(Errno::Again)?;
+            let Some(&Buf::Queued { lioba, len: msg_len }) = conn.bufs.get(id as usize) else {
+                return Err(Errno::Io);
+            };
+            if msg_len as usize > len {
+                return Err(Errno::MsgSize);
+            }
+            conn.rx.pop_front();
+            if let Some(buf) = conn.bufs.get_mut(id as usize) {
+                *buf = Buf::Reading { lioba, len: msg_len };
+            }
+            Ok((index, id, lioba, msg_len, conn.generation))
+        })?;
+        let (index, id, lioba, msg_len, generation) = taken;
+        let outcome = match self.local(index, id).and_then(|local| local.borrow()) {
+            Some(mut guard) => match guard.bytes().get(..msg_len as usize) {
+                Some(message) => drain(message),
+                None => Err(Errno::Io),
+            },
+            None => Err(Errno::Busy),
+        };
+        let current = self.lock(|s| match s.conns.get_mut(index as usize) {
+            Some(conn) if conn.generation == generation => {
+                if outcome.is_ok() {
+                    conn.release_buffer(id, lioba);
+                } else {
+                    // Not delivered: back to the front of the queue.
+                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
+                        *buf = Buf::Queued { lioba, len: msg_len };
+                    }
+                    conn.rx.push_front(id);
+                }
+                true
+            }
+            _ => false,
+        });
+        outcome?;
+        if current {
+            // A send buffer just became free.
+            self.waiters.wake(index);
+        }
+        Ok(msg_len as usize)
+    }
+
+    /// `poll()`: the file's readiness. A file with no connection, or whose open is
+    /// still in flight, reports nothing (the wait queue is woken when that changes).
+    pub fn poll(&self, file: &File) -> Readiness {
+        self.lock(|s| match Self::held(s, file) {
+            Held::None => Readiness::default(),
+            Held::Stale => Readiness { readable: false, writable: false, hangup: true },
+            Held::Current(index) => match s.conns.get(index as usize) {
+                Some(conn) => match conn.state {
+                    ConnState::Ready => Readiness {
+                        readable: !conn.rx.is_empty(),
+                        writable: !conn.free.is_empty(),
+                        hangup: false,
+                    },
+                    ConnState::Initial | ConnState::Opening => Readiness::default(),
+                    ConnState::Failed | ConnState::Closing | ConnState::Free => {
+                        Readiness { readable: false, writable: false, hangup: true }
+                    }
+                },
+                None => Readiness { readable: false, writable: false, hangup: true },
+            },
+        })
+    }
+
+    /// VMC_IOCTL_REQUESTVMC (the caller has checked CAP_SYS_ADMIN): H_REQUEST_VMC,
+    /// repeated while busy, returning the DRC index. Every code that is not success is
+    /// an error (the C driver took unknown codes for success, defect 4).
+    ///
+    /// # Errors
+    /// [`Errno::Perm`] for H_FUNCTION, H_AUTHORITY, H_NOT_AVAILABLE; [`Errno::Io`] for
+    /// H_HARDWARE and any unknown code; [`Errno::NoDev`] for H_RESOURCE;
+    /// [`Errno::Inval`] for H_PARAMETER; [`Errno::Busy`] if it stayed busy.
+    pub fn request_vmc(&self) -> Result<u32, Errno> {
+        let mut tries = 0;
+        let (rc, drc_index) = loop {
+            let (rc, drc_index) = self.dev.request_vmc();
+            tries += 1;
+            if !rc.is_busy() || tries >= BUSY_RETRIES {
+                break (rc, drc_index);
+            }
+        };
+        let result = match rc {
+            HcallRc::SUCCESS => Ok(drc_index),
+            HcallRc::FUNCTION | HcallRc::AUTHORITY | HcallRc::NOT_AVAILABLE => Err(Errno::Perm),
+            HcallRc::RESOURCE => Err(Errno::NoDev),
+            HcallRc::PARAMETER => Err(Errno::Inval),
+            rc if rc.is_busy() => Err(Errno::Busy),
+            _ => Err(Errno::Io),
+        };
+        self.lock(|s| match result {
+            Ok(index) => s.vmc_drc_index = index,
+            Err(_) => s.count_hcall(rc),
+        });
+        defmt::info!("H_REQUEST_VMC rc={=i64} drc_index={=u32}", rc.0, drc_index);
+        result
+    }
+
+    /// `release()`: the file lets its connection go. One that never sent an open (or
+    /// whose open failed or was refused) is free at once (the C driver kept it after a
+    /// failed SETHMCID, defect 10, and when the driver had failed, defect 11); an
+    /// opening or open one sends Interface Close and is reused only after the response
+    /// (defect 9). A stale file touches nothing: its connection may be someone else's.
+    pub fn release(&self, file: &File) {
+        let kick = self.lock(|s| {
+            let Held::Current(index) = Self::held(s, file) else {
+                return None;
+            };
+            let conn = s.conns.get_mut(index as usize)?;
+            match conn.state {
+                ConnState::Opening if !conn.open_pending => {
+                    conn.state = ConnState::Closing;
+                    conn.close_pending = true;
+                    conn.rx = crate::state::IdRing::new();
+                    Some(index)
+                }
+                ConnState::Ready => {
+                    conn.state = ConnState::Closing;
+                    conn.close_pending = true;
+                    Some(index)
+                }
+                ConnState::Closing => None,
+                ConnState::Free | ConnState::Initial | ConnState::Opening | ConnState::Failed => {
+                    conn.forget();
+                    None
+                }
+            }
+        });
+        file.slot.store(0, Ordering::Release);
+        if let Some(index) = kick {
+            defmt::info!("hmc {=u8}: closing", index);
+            if let Some(kick) = self.session_kick.get(index as usize) {
+                kick.signal(());
+            }
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! Driver and connection state, and the per-connection buffer pool.
+//!
+//! Everything here lives inside the core's one lock and is changed only by the
+//! functions in `vmc.rs` and `api.rs`; this file defines the shapes and the O(1)
+//! operations on them.
+
+use crate::params::MAX_HMCS;
+use crate::params::MAX_POOL;
+
+/// The driver's state, numbered as `VMC_IOCTL_QUERY` reports it (C `ibmvmc_states`).
+///
+/// The C driver kept this in a `u32` and compared it with `<`, so its `sched_reset = -1`
+/// compared as the largest value and passed every "not ready" check (defect 6). Here
+/// every check is a `match` on the variant; the number exists only for QUERY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub enum DriverState {
+    /// -1: a reset is scheduled or running.
+    SchedReset,
+    /// 0: not started.
+    Initial,
+    /// 1: the CRQ is registered and the init handshake is under way.
+    CrqInit,
+    /// 2: capabilities sent, waiting for the response.
+    Capabilities,
+    /// 3: capabilities agreed; HMC connections may open.
+    Ready,
+    /// 4: the hypervisor said something we cannot work with; waiting for a reset.
+    Failed,
+}
+
+impl DriverState {
+    /// The value `VMC_IOCTL_QUERY` reports.
+    pub const fn as_query(self) -> i32 {
+        match self {
+            DriverState::SchedReset => -1,
+            DriverState::Initial => 0,
+            DriverState::CrqInit => 1,
+            DriverState::Capabilities => 2,
+            DriverState::Ready => 3,
+            DriverState::Failed => 4,
+        }
+    }
+}
+
+/// An HMC connection's state. The first five are the C driver's `ibmhmc_states`;
+/// `Closing` is ours: the connection waits for Interface Close Response before anyone
+/// may reuse it (the C driver freed it at once, defect 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub enum ConnState {
+    /// 0: nobody holds the connection.
+    Free,
+    /// 1: a file holds it; no open was sent (or sending it failed).
+    Initial,
+    /// 2: Interface Open sent, waiting for its response.
+    Opening,
+    /// 3: open; messages flow.
+    Ready,
+    /// 4: the hypervisor refused the open.
+    Failed,
+    /// Interface Close sent, waiting for its response; no file holds it any more.
+    Closing,
+}
+
+/// One buffer of a connection's pool, by who holds it. The variants carry the
+/// buffer's address in the hypervisor's window (`lioba`), learnt from Add Buffer, and
+/// a message's length (`len`) where there is one.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub enum Buf {
+    /// Never added, or removed, or forgotten at close or reset.
+    Invalid,
+    /// Owned by the hypervisor: it was added for hypervisor-to-partition messages, or we
+    /// sent a message in it. A Signal from the hypervisor hands it back to us.
+    Hypervisor { lioba: u32 },
+    /// Ours and unused: on the free stack, ready for a write.
+    Free { lioba: u32 },
+    /// Reserved by a writer that is filling it and sending it.
+    Writing { lioba: u32 },
+    /// Lent to the hypervisor with Interface Open (it holds the HMC ID); the open's
+    /// response gives it back.
+    OpenLent { lioba: u32 },
+    /// Holds a received message of `len` bytes, in the receive queue.
+    Queued { lioba: u32, len: u32 },
+    /// A Signal named it: the CRQ task is RDMAing the message in.
+    Receiving { lioba: u32 },
+    /// A reader is copying its message out.
+    Reading { lioba: u32, len: u32 },
+}
+
+/// A stack of buffer IDs: O(1) push and pop, no allocation.
+#[derive(Debug, Clone)]
+pub struct IdStack {
+    ids: [u8; MAX_POOL],
+    len: u8,
+}
+
+impl IdStack {
+    /// An empty stack.
+    pub const fn new() -> Self {
+        IdStack { ids: [0; MAX_POOL], len: 0 }
+    }
+
+    /// Pushes `id`; false (and nothing changes) if full, which the callers' invariant
+    /// (each buffer at most once) makes impossible.
+    pub fn push(&mut self, id: u8) -> bool {
+        match self.ids.get_mut(self.len as usize) {
+            Some(slot) => {
+                *slot = id;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Pops the most recently pushed ID.
+    pub fn pop(&mut self) -> Option<u8> {
+        let top = self.len.checked_sub(1)?;
+        self.len = top;
+        self.ids.get(top as usize).copied()
+    }
+
+    /// Number of IDs held.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether no ID is held.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// A FIFO of buffer IDs (the receive queue): O(1) at both ends, no allocation. Each
+/// buffer is in it at most once, so it cannot overflow (unlike the C driver's ring,
+/// which wrapped onto unread messages, defect 15); a push onto a full ring is refused
+/// and reported rather than overwriting.
+#[derive(Debug, Clone)]
+pub struct IdRing {
+    ids: [u8; MAX_POOL],
+    head: u8,
+    len: u8,
+}
+
+impl IdRing {
+    /// An empty ring.
+    pub const fn new() -> Self {
+        IdRing { ids: [0; MAX_POOL], head: 0, len: 0 }
+    }
+
+    fn slot(&self, offset: usize) -> usize {
+        (self.head as usize + offset) % MAX_POOL
+    }
+
+    /// Appends `id` at the back; false if full.
+    pub fn push_back(&mut self, id: u8) -> bool {
+        if self.len as usize >= MAX_POOL {
+            return false;
+        }
+        let at = self.slot(self.len as usize);
+        match self.ids.get_mut(at) {
+            Some(slot) => {
+                *slot = id;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Puts `id` back at the front (a reader that failed to copy it out); false if full.
+    pub fn push_front(&mut self, id: u8) -> bool {
+        if self.len as usize >= MAX_POOL {
+            return false;
+        }
+        let at = (self.head as usize + MAX_POOL - 1) % MAX_POOL;
+        match self.ids.get_mut(at) {
+            Some(slot) => {
+                *slot = id;
+                self.head = at as u8;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The ID at the front.
+    pub fn front(&self) -> Option<u8> {
+        if self.len == 0 {
+            return None;
+        }
+        self.ids.get(self.head as usize).copied()
+    }
+
+    /// Removes and returns the ID at the front.
+    pub fn pop_front(&mut self) -> Option<u8> {
+        let id = self.front()?;
+        self.head = ((self.head as usize + 1) % MAX_POOL) as u8;
+        self.len -= 1;
+        Some(id)
+    }
+
+    /// Number of IDs queued.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// One HMC connection: its state, session, buffer pool and receive queue.
+#[derive(Debug, Clone)]
+pub struct Conn {
+    /// Where the connection is in its life.
+    pub state: ConnState,
+    /// Session number of the current (or last) open, 1..=255; 0 before the first.
+    pub session: u8,
+    /// Bumped whenever the connection is freed or reset, so that a file holding an
+    /// older [`SessionRef`](crate::api::SessionRef) sees a hung-up session and can never
+    /// touch the next holder's (C driver defect 12).
+    pub generation: u32,
+    /// The pool, indexed by buffer ID.
+    pub bufs: [Buf; MAX_POOL],
+    /// IDs of the buffers in [`Buf::Free`].
+    pub free: IdStack,
+    /// IDs of the buffers in [`Buf::Queued`], oldest first.
+    pub rx: IdRing,
+    /// SETHMCID asked for an open that the session task has not sent yet.
+    pub open_pending: bool,
+    /// The file let go of an open connection; the session task has not sent Close yet.
+    pub close_pending: bool,
+    /// Interface Close went out; its response frees the connection.
+    pub close_sent: bool,
+    /// The buffer that carries the HMC ID during the open.
+    pub id_buffer: u8,
+}
+
+impl Conn {
+    /// A free connection with an empty pool.
+    pub const fn new() -> Self {
+        Conn {
+            state: ConnState::Free,
+            session: 0,
+            generation: 0,
+            bufs: [Buf::Invalid; MAX_POOL],
+            free: IdStack::new(),
+            rx: IdRing::new(),
+            open_pending: false,
+            close_pending: false,
+            close_sent: false,
+            id_buffer: 0,
+        }
+    }
+
+    /// The next session number: 1..=255, wrapping from 255 to 1 (the C driver skipped
+    /// 255, defect 20).
+    pub fn next_session(&mut self) -> u8 {
+        self.session = if self.session == u8::MAX { 1 } else { self.session + 1 };
+        self.session
+    }
+
+    /// Forgets every buffer and queued message and makes the connection free for the
+    /// next holder; files of the old generation now see a hung-up session.
+    pub fn forget(&mut self) {
+        self.state = ConnState::Free;
+        self.generation = self.generation.wrapping_add(1);
+        self.bufs = [Buf::Invalid; MAX_POOL];
+        self.free = IdStack::new();
+        self.rx = IdRing::new();
+        self.open_pending = false;
+        self.close_pending = false;
+        self.close_sent = false;
+    }
+
+    /// Marks buffer `id` ours and free and pushes it on the free stack.
+    pub fn release_buffer(&mut self, id: u8, lioba: u32) {
+        if let Some(buf) = self.bufs.get_mut(id as usize) {
+            *buf = Buf::Free { lioba };
+            self.free.push(id);
+        }
+    }
+
+    /// Number of buffers in each ownership: (ours free, ours busy, hypervisor's).
+    pub fn buffer_counts(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for buf in &self.bufs {
+            match buf {
+                Buf::Invalid => {}
+                Buf::Free { .. } => counts.0 += 1,
+                Buf::Writing { .. } | Buf::Receiving { .. } | Buf::Queued { .. } | Buf::Reading { .. } => {
+                    counts.1 += 1
+                }
+                Buf::Hypervisor { .. } | Buf::OpenLent { .. } => counts.2 += 1,
+            }
+        }
+        counts
+    }
+}
+
+impl Default for Conn {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What the capabilities exchange settled: the minimum of both sides, each checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub struct Negotiated {
+    /// HMC connections in use (1..=MAX_HMCS).
+    pub max_hmcs: u8,
+    /// Buffers per connection (1..=MAX_POOL).
+    pub pool_size: u16,
+    /// Largest message (HMC_ID_LEN..=our max_mtu).
+    pub mtu: u32,
+    /// Entries in the hypervisor's queue.
+    pub hv_crq_size: u16,
+}
+
+/// Why the transport was reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub enum ResetCause {
+    /// Transport event 0x01, 0x02 or 0x04: free and register the queue again.
+    PartnerGone(u8),
+    /// Transport event 0x06 (or 0x0A): H_ENABLE_CRQ, then initialise again.
+    PartnerSuspended(u8),
+    /// The partner sent Initialize while we were past the handshake: it restarted.
+    PartnerRestarted,
+}
+
+/// Counters for `stats` (debugfs) and the tests. Each is a plain count since load.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, defmt::Format)]
+pub struct Stats {
+    /// CRQ entries taken off the queue.
+    pub crq_in: u64,
+    /// CRQ entries sent successfully.
+    pub crq_out: u64,
+    /// HMC messages delivered to readers' queues.
+    pub msgs_in: u64,
+    /// HMC messages sent (Signal accepted by H_SEND_CRQ).
+    pub msgs_out: u64,
+    /// Bytes of those messages.
+    pub bytes_in: u64,
+    /// Bytes of those messages.
+    pub bytes_out: u64,
+    /// Inbound entries dropped as invalid (bad index, session, buffer, length, state,
+    /// undecodable, unexpected).
+    pub dropped_invalid: u64,
+    /// Inbound messages lost because their RDMA failed.
+    pub dropped_rdma: u64,
+    /// Resets by transport event (0x01, 0x02, 0x04).
+    pub resets_partner_gone: u64,
+    /// Resets by transport event 0x06 / 0x0A.
+    pub resets_suspended: u64,
+    /// Resets because the partner initialised again.
+    pub resets_partner_restarted: u64,
+    /// Hcalls that failed (any code but success), all kinds together.
+    pub hcall_failures: u64,
+    /// Of those, H_CLOSED.
+    pub hcall_closed: u64,
+    /// Of those, H_DROPPED.
+    pub hcall_dropped: u64,
+    /// Of those, busy or long-busy that exhausted the retries.
+    pub hcall_busy: u64,
+}
+
+/// Everything behind the core's lock.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// The driver's state.
+    pub driver: DriverState,
+    /// The capabilities agreed, once [`DriverState::Ready`].
+    pub negotiated: Option<Negotiated>,
+    /// The HMC connections.
+    pub conns: [Conn; MAX_HMCS],
+    /// DRC index from the last successful REQUESTVMC.
+    pub vmc_drc_index: u32,
+    /// Counters.
+    pub stats: Stats,
+}
+
+impl State {
+    /// The state before the link task starts.
+    pub const fn new() -> Self {
+        State {
+            driver: DriverState::Initial,
+            negotiated: None,
+            conns: [const { Conn::new() }; MAX_HMCS],
+            vmc_drc_index: 0,
+            stats: Stats {
+                crq_in: 0,
+                crq_out: 0,
+                msgs_in: 0,
+                msgs_out: 0,
+                bytes_in: 0,
+                bytes_out: 0,
+                dropped_invalid: 0,
+                dropped_rdma: 0,
+                resets_partner_gone: 0,
+                resets_suspended: 0,
+                resets_partner_restarted: 0,
+                hcall_failures: 0,
+                hcall_closed: 0,
+                hcall_dropped: 0,
+                hcall_busy: 0,
+            },
+        }
+    }
+
+    /// Counts a failed hcall.
+    pub fn count_hcall(&mut self, rc: crate::hv::HcallRc) {
+        if rc.is_success() {
+            return;
+        }
+        self.stats.hcall_failures += 1;
+        if rc == crate::hv::HcallRc::CLOSED {
+            self.stats.hcall_closed += 1;
+        } else if rc == crate::hv::HcallRc::DROPPED {
+            self.stats.hcall_dropped += 1;
+        } else if rc.is_busy() {
+            self.stats.hcall_busy += 1;
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,394 @@
+//! The driver's futures: the CRQ task, the link task and the session tasks.
+//!
+//! They run on the executor in the bottom half. None of them blocks: each waits on an
+//! embassy-sync `Signal` or `Channel` that the interrupt, another task or a file
+//! operation raises, and yields to the executor between retries of a busy hcall.
+
+use core::pin::pin;
+
+use futures_util::future::select;
+use futures_util::future::Either;
+
+use crate::hv::Device;
+use crate::hv::HcallRc;
+use crate::hv::Waiters;
+use crate::state::Buf;
+use crate::state::ConnState;
+use crate::state::DriverState;
+use crate::state::Negotiated;
+use crate::state::ResetCause;
+use crate::vmc::LinkEvent;
+use crate::vmc::Vmc;
+use crate::vmc::YieldNow;
+use crate::vmc::DRAIN_BUDGET;
+use crate::wire::version_compatible;
+use crate::wire::Capabilities;
+use crate::wire::CrqRepr;
+use crate::wire::Status;
+use crate::wire::VmcMessage;
+use crate::wire::HMC_ID_LEN;
+use crate::wire::PROTOCOL_VERSION;
+
+/// Attempts at H_REG_CRQ (each H_RESOURCE is answered with H_FREE_CRQ first).
+const REG_ATTEMPTS: u32 = 8;
+/// Times a task yields on a busy hcall (H_FREE_CRQ, H_ENABLE_CRQ, H_COPY_RDMA, or a
+/// dropped H_SEND_CRQ while the hypervisor's queue is full) before giving up.
+const TASK_BUSY_YIELDS: u32 = 1024;
+
+/// What the link task waits for: a handshake message or a reset.
+enum LinkInput {
+    Event(LinkEvent),
+    Reset(ResetCause),
+}
+
+/// How the link comes back after a reset.
+#[derive(Clone, Copy)]
+enum Recovery {
+    /// Free (if registered) and register the queue, then send Initialize.
+    Register,
+    /// H_ENABLE_CRQ, then send Initialize.
+    Enable,
+    /// The partner restarted: answer its Initialize and exchange capabilities again.
+    AnswerInit,
+}
+
+impl<D: Device, W: Waiters> Vmc<D, W> {
+    /// The CRQ task: drains the queue, dispatching each entry, then re-enables the
+    /// interrupt and looks once more before it sleeps (an entry enqueued in between
+    /// raised no interrupt: LoPAR asks the receiver to poll after enabling).
+    pub async fn run_crq(&'static self) {
+        loop {
+            let mut budget = DRAIN_BUDGET;
+            while let Some(entry) = self.dev.next_crq() {
+                self.dispatch(entry).await;
+                budget -= 1;
+                if budget == 0 {
+                    budget = DRAIN_BUDGET;
+                    YieldNow::new().await;
+                }
+            }
+            self.dev.enable_interrupts();
+            match self.dev.next_crq() {
+                Some(entry) => {
+                    self.dev.disable_interrupts();
+                    self.dispatch(entry).await;
+                }
+                None => self.irq.wait().await,
+            }
+        }
+    }
+
+    /// The link task: registers the queue, runs the initialisation handshake and the
+    /// capabilities exchange, then waits for a reset and recovers from it, forever.
+    pub async fn run_link(&'static self) {
+        let mut recovery = Recovery::Register;
+        loop {
+            let cause = match recovery {
+                Recovery::Register => {
+                    if self.register().await {
+                        self.send_init().await
+                    } else {
+                        self.fail().await
+                    }
+                }
+                Recovery::Enable => {
+                    if self.retry_busy(|| self.dev.enable_crq()).await.is_success() {
+                        self.send_init().await
+                    } else {
+                        // The queue stays disabled: start over with a new registration.
+                        defmt::warn!("H_ENABLE_CRQ failed, registering again");
+                        if self.register().await {
+                            self.send_init().await
+                        } else {
+                            self.fail().await
+                        }
+                    }
+                }
+                Recovery::AnswerInit => {
+                    self.set_driver(DriverState::CrqInit);
+                    self.send(CrqRepr::InitComplete);
+                    self.capabilities().await
+                }
+            };
+            recovery = match cause {
+                ResetCause::PartnerGone(_) => Recovery::Register,
+                ResetCause::PartnerSuspended(_) => Recovery::Enable,
+                ResetCause::PartnerRestarted => Recovery::AnswerInit,
+            };
+        }
+    }
+
+    /// The session task of connection `hmc_index`: sends Interface Open when SETHMCID
+    /// asked for one, and Interface Close when the file let an open connection go.
+    /// The responses are handled by the CRQ task, in queue order with the messages.
+    pub async fn run_session(&'static self, hmc_index: u8) {
+        let Some(kick) = self.session_kick.get(hmc_index as usize) else {
+            return;
+        };
+        loop {
+            kick.wait().await;
+            // Both may be due: an open, then a close of the same connection.
+            self.send_open(hmc_index).await;
+            self.send_close(hmc_index).await;
+        }
+    }
+
+    pub(crate) fn set_driver(&self, state: DriverState) {
+        self.lock(|s| s.driver = state);
+        defmt::info!("driver state {}", state);
+    }
+
+    /// Repeats `hcall` while it answers busy, yielding in between.
+    async fn retry_busy(&self, mut hcall: impl FnMut() -> HcallRc) -> HcallRc {
+        let mut rc = hcall();
+        let mut tries = 0;
+        while rc.is_busy() && tries < TASK_BUSY_YIELDS {
+            YieldNow::new().await;
+            rc = hcall();
+            tries += 1;
+        }
+        if !rc.is_success() {
+            self.lock(|s| s.count_hcall(rc));
+        }
+        rc
+    }
+
+    /// H_REG_CRQ until it succeeds: H_CLOSED (partner not there yet) is success;
+    /// H_RESOURCE (a stale registration) is answered with H_FREE_CRQ and another try
+    /// (the C driver had these two the wrong way round, defect 17).
+    async fn register(&self) -> bool {
+        self.set_driver(DriverState::CrqInit);
+        for _ in 0..REG_ATTEMPTS {
+            let rc = self.retry_busy(|| self.dev.reg_crq()).await;
+            defmt::info!("H_REG_CRQ rc={=i64}", rc.0);
+            if rc.is_success() || rc == HcallRc::CLOSED {
+                return true;
+            }
+            if rc != HcallRc::RESOURCE {
+                return false;
+            }
+            let rc = self.retry_busy(|| self.dev.free_crq()).await;
+            defmt::info!("H_FREE_CRQ rc={=i64}", rc.0);
+        }
+        false
+    }
+
+    /// Nothing can be done until the partner resets the transport.
+    async fn fail(&self) -> ResetCause {
+        self.set_driver(DriverState::Failed);
+        self.reset.wait().await
+    }
+
+    async fn next_input(&self) -> LinkInput {
+        if let Some(cause) = self.reset.try_take() {
+            return LinkInput::Reset(cause);
+        }
+        let reset = pin!(self.reset.wait());
+        let event = pin!(self.link.receive());
+        match select(reset, event).await {
+            Either::Left((cause, _)) => LinkInput::Reset(cause),
+            Either::Right((event, _)) => LinkInput::Event(event),
+        }
+    }
+
+    /// Sends Initialize and waits for the partner's Initialize or Complete. H_CLOSED
+    /// is normal here: the partner has not registered yet and will send Initialize
+    /// itself when it does.
+    async fn send_init(&self) -> ResetCause {
+        self.set_driver(DriverState::CrqInit);
+        self.send(CrqRepr::Init);
+        loop {
+            match self.next_input().await {
+                LinkInput::Reset(cause) => return cause,
+                LinkInput::Event(LinkEvent::Init) => {
+                    self.send(CrqRepr::InitComplete);
+                    return self.capabilities().await;
+                }
+                LinkInput::Event(LinkEvent::InitComplete) => return self.capabilities().await,
+                LinkInput::Event(other) => {
+                    defmt::warn!("handshake: unexpected {}", other);
+                    self.lock(|s| s.stats.dropped_invalid += 1);
+                }
+            }
+        }
+    }
+
+    /// Sends our capabilities, checks the hypervisor's, and then serves until a reset.
+    async fn capabilities(&self) -> ResetCause {
+        self.set_driver(DriverState::Capabilities);
+        let ours = Capabilities {
+            max_hmcs: self.params.max_hmcs(),
+            pool_size: self.params.buf_pool_size(),
+            mtu: self.params.max_mtu(),
+            crq_size: self.dev.crq_entries(),
+            version: PROTOCOL_VERSION,
+        };
+        self.send(CrqRepr::Vmc(VmcMessage::Capabilities(ours)));
+        loop {
+            match self.next_input().await {
+                LinkInput::Reset(cause) => return cause,
+                LinkInput::Event(LinkEvent::Capabilities { status, capabilities }) => {
+                    match self.negotiate(status, &capabilities) {
+                        Some(negotiated) => {
+                            self.lock(|s| {
+                                s.negotiated = Some(negotiated);
+                                s.driver = DriverState::Ready;
+                            });
+                            defmt::info!("driver ready: {}", negotiated);
+                            self.wake_all();
+                        }
+                        None => {
+                            defmt::error!("capabilities refused: {} {}", status, capabilities);
+                            self.set_driver(DriverState::Failed);
+                        }
+                    }
+                    break;
+                }
+                LinkInput::Event(other) => {
+                    defmt::warn!("capabilities: unexpected {}", other);
+                    self.lock(|s| s.stats.dropped_invalid += 1);
+                }
+            }
+        }
+        // Ready (or failed): nothing more for the link task until a reset. A late
+        // handshake message here is a confused partner; an Initialize is not (the CRQ
+        // task turns it into a reset).
+        loop {
+            match self.next_input().await {
+                LinkInput::Reset(cause) => return cause,
+                LinkInput::Event(other) => {
+                    defmt::warn!("link: unexpected {}", other);
+                    self.lock(|s| s.stats.dropped_invalid += 1);
+                }
+            }
+        }
+    }
+
+    /// Checks everything the hypervisor answered and settles on the minimum of both
+    /// sides. `None` if we cannot work with it (the C driver trusted these values,
+    /// defect 16: `max_hmcs == 0` disabled its bounds checks).
+    fn negotiate(&self, status: Status, theirs: &Capabilities) -> Option<Negotiated> {
+        if !status.is_success() || !version_compatible(theirs.version) {
+            return None;
+        }
+        if theirs.max_hmcs == 0 || theirs.pool_size == 0 || theirs.crq_size == 0 {
+            return None;
+        }
+        // The HMC ID travels in one buffer, so anything smaller is unusable.
+        if theirs.mtu < HMC_ID_LEN as u32 {
+            return None;
+        }
+        Some(Negotiated {
+            max_hmcs: theirs.max_hmcs.min(self.params.max_hmcs()),
+            pool_size: theirs.pool_size.min(self.params.buf_pool_size()),
+            mtu: theirs.mtu.min(self.params.max_mtu()),
+            hv_crq_size: theirs.crq_size,
+        })
+    }
+
+    /// Sends a VMC message from a task, yielding while the hypervisor's queue is full
+    /// (H_DROPPED) or busy.
+    async fn send_from_task(&self, repr: CrqRepr) -> HcallRc {
+        let mut rc = self.send(repr);
+        let mut tries = 0;
+        while (rc == HcallRc::DROPPED || rc.is_busy()) && tries < TASK_BUSY_YIELDS {
+            YieldNow::new().await;
+            rc = self.send(repr);
+            tries += 1;
+        }
+        rc
+    }
+
+    /// RDMAs the HMC ID and sends Interface Open, if SETHMCID asked for it.
+    async fn send_open(&self, hmc_index: u8) {
+        let job = self.lock(|s| {
+            let conn = s.conns.get_mut(hmc_index as usize)?;
+            if conn.state != ConnState::Opening || !conn.open_pending {
+                return None;
+            }
+            conn.open_pending = false;
+            let id = conn.id_buffer;
+            match conn.bufs.get(id as usize) {
+                Some(Buf::OpenLent { lioba }) => Some((id, *lioba, conn.session, conn.generation)),
+                _ => None,
+            }
+        });
+        let Some((id, lioba, session, generation)) = job else {
+            return;
+        };
+        let rc = match self.local(hmc_index, id).and_then(|local| local.borrow()) {
+            Some(mut guard) => {
+                let ioba = guard.ioba();
+                match guard.bytes().get(..HMC_ID_LEN) {
+                    Some(hmc_id) => self.retry_busy(|| self.dev.rdma_to_hv(hmc_id, ioba, lioba)).await,
+                    None => HcallRc::PARAMETER,
+                }
+            }
+            None => HcallRc::BUSY,
+        };
+        let rc = if rc.is_success() {
+            let open = VmcMessage::InterfaceOpen { hmc_session: session, hmc_index, buffer_id: id as u16 };
+            self.send_from_task(CrqRepr::Vmc(open)).await
+        } else {
+            defmt::error!("hmc {=u8}: rdma of the HMC ID failed rc={=i64}", hmc_index, rc.0);
+            rc
+        };
+        if rc.is_success() {
+            defmt::info!("hmc {=u8}: open sent, session {=u8}", hmc_index, session);
+            return;
+        }
+        // The open never reached the hypervisor (the C driver ignored this and left
+        // the connection in `opening` for good, defect 3).
+        self.lock(|s| {
+            if let Some(conn) = s.conns.get_mut(hmc_index as usize) {
+                if conn.generation != generation {
+                    return;
+                }
+                match conn.state {
+                    ConnState::Opening => {
+                        conn.state = ConnState::Failed;
+                        conn.release_buffer(id, lioba);
+                    }
+                    // Released meanwhile: there is nothing to close.
+                    ConnState::Closing => conn.forget(),
+                    _ => {}
+                }
+            }
+        });
+        defmt::error!("hmc {=u8}: open failed rc={=i64}", hmc_index, rc.0);
+        self.waiters.wake(hmc_index);
+    }
+
+    /// Sends Interface Close if the file let an open connection go. Its response frees
+    /// the connection; if it cannot be sent, the connection is freed here (a reset is
+    /// coming or the partner is gone; either way nobody will answer).
+    async fn send_close(&self, hmc_index: u8) {
+        let job = self.lock(|s| {
+            let conn = s.conns.get_mut(hmc_index as usize)?;
+            if conn.state != ConnState::Closing || !conn.close_pending {
+                return None;
+            }
+            conn.close_pending = false;
+            conn.close_sent = true;
+            Some((conn.session, conn.generation))
+        });
+        let Some((session, generation)) = job else {
+            return;
+        };
+        let close = VmcMessage::InterfaceClose { hmc_session: session, hmc_index };
+        let rc = self.send_from_task(CrqRepr::Vmc(close)).await;
+        if rc.is_success() {
+            defmt::info!("hmc {=u8}: close sent, session {=u8}", hmc_index, session);
+            return;
+        }
+        self.lock(|s| {
+            if let Some(conn) = s.conns.get_mut(hmc_index as usize) {
+                if conn.generation == generation && conn.state == ConnState::Closing {
+                    conn.forget();
+                }
+            }
+        });
+        defmt::warn!("hmc {=u8}: close not sent rc={=i64}, freed", hmc_index, rc.0);
+        self.waiters.wake(hmc_index);
+    }
+}

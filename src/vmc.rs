@@ -1,0 +1,616 @@
+//! The driver instance: its state, its lock, and what it does with each inbound entry.
+//!
+//! One [`Vmc`] per VMC device. Three kinds of caller reach it:
+//! - the tasks in `tasks.rs` (on the executor, in the bottom half): the CRQ task takes
+//!   entries off the queue and hands each to [`Vmc::dispatch`]; the link task runs the
+//!   handshake and resets; one session task per HMC index sends Interface Open and
+//!   Close;
+//! - the file operations, through `api.rs` (process context);
+//! - the interrupt handler, through [`Vmc::interrupt`] (hard-IRQ context).
+//!
+//! All state sits behind one lock (embassy-sync's blocking mutex over the platform's
+//! critical section: an irq-saving spinlock in the kernel). It is held for a few field
+//! updates only: never across an hcall, a copy to or from user space, or a wake.
+
+use core::cell::RefCell;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::Context;
+use core::task::Poll;
+
+use embassy_sync::blocking_mutex::raw::CriticalSectionRawMutex;
+use embassy_sync::blocking_mutex::Mutex;
+use embassy_sync::channel::Channel;
+use embassy_sync::signal::Signal;
+
+use crate::hv::Device;
+use crate::hv::HcallRc;
+use crate::hv::LocalBuf;
+use crate::hv::Waiters;
+use crate::params::Params;
+use crate::params::MAX_HMCS;
+use crate::state::Buf;
+use crate::state::ConnState;
+use crate::state::DriverState;
+use crate::state::ResetCause;
+use crate::state::State;
+use crate::state::Stats;
+use crate::wire::BufferOwner;
+use crate::wire::Capabilities;
+use crate::wire::CrqRepr;
+use crate::wire::Status;
+use crate::wire::TransportEvent;
+use crate::wire::VmcMessage;
+use crate::wire::CRQ_ENTRY_SIZE;
+
+/// The lock flavour of every embassy-sync primitive in the core.
+pub(crate) type Cs = CriticalSectionRawMutex;
+
+/// How many times an hcall that answers H_BUSY (or long-busy) is repeated before the
+/// caller gives up. Between attempts tasks yield to the executor; process-context
+/// callers retry at once (H_SEND_CRQ busy is brief).
+pub(crate) const BUSY_RETRIES: u32 = 16;
+
+/// Entries the CRQ task dispatches before it yields, so a flood cannot monopolise the
+/// bottom half.
+pub(crate) const DRAIN_BUDGET: u32 = 64;
+
+/// Times the CRQ task yields waiting for a local buffer that a process still copies
+/// (possible only right after a reset) before it drops the message and counts it.
+pub(crate) const BORROW_YIELDS: u32 = 4096;
+
+/// What the CRQ task passes to the link task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub(crate) enum LinkEvent {
+    /// The partner's Initialize.
+    Init,
+    /// The partner's Initialization Complete.
+    InitComplete,
+    /// The Capabilities Response.
+    Capabilities { status: Status, capabilities: Capabilities },
+}
+
+/// Capacity of the link task's inbox; more events than this between two polls of
+/// the link task can only be a misbehaving partner, and the excess is dropped.
+const LINK_EVENTS: usize = 4;
+
+/// One VMC device's driver core.
+///
+/// `D` is the hypervisor (pseries hcalls or the simulator), `W` the platform's wait
+/// queues. Build it with [`Vmc::new`], put it somewhere `'static` (a `StaticCell`), and
+/// spawn its tasks ([`Vmc::run_crq`], [`Vmc::run_link`], [`Vmc::run_session`] for each
+/// index below `params.max_hmcs()`) on the executor.
+pub struct Vmc<D: Device, W: Waiters> {
+    pub(crate) dev: D,
+    pub(crate) waiters: W,
+    pub(crate) params: Params,
+    local: &'static [LocalBuf],
+    state: Mutex<Cs, RefCell<State>>,
+    /// Raised by [`Vmc::interrupt`]; the CRQ task waits on it.
+    pub(crate) irq: Signal<Cs, ()>,
+    /// Handshake messages for the link task.
+    pub(crate) link: Channel<Cs, LinkEvent, LINK_EVENTS>,
+    /// A reset to perform; the latest cause wins (each cause's recovery starts the
+    /// link from scratch, so an overwritten one loses nothing).
+    pub(crate) reset: Signal<Cs, ResetCause>,
+    /// Kicks for the session tasks: "look at your connection".
+    pub(crate) session_kick: [Signal<Cs, ()>; MAX_HMCS],
+}
+
+/// Why [`Vmc::new`] refused its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
+pub enum SetupError {
+    /// Fewer local buffers than `params.local_buffers()`.
+    TooFewBuffers,
+    /// A local buffer shorter than `params.max_mtu()`.
+    BufferTooSmall,
+}
+
+impl<D: Device, W: Waiters> Vmc<D, W> {
+    /// A driver for `dev`, waking `waiters`, with the (already clamped) `params` and the
+    /// platform's `local` message buffers: `params.local_buffers()` of them, each at
+    /// least `params.max_mtu()` bytes, indexed `hmc_index * buf_pool_size + buffer_id`.
+    pub fn new(dev: D, waiters: W, params: Params, local: &'static [LocalBuf]) -> Result<Self, SetupError> {
+        if local.len() < params.local_buffers() {
+            return Err(SetupError::TooFewBuffers);
+        }
+        if local.iter().any(|buf| buf.len() < params.max_mtu() as usize) {
+            return Err(SetupError::BufferTooSmall);
+        }
+        Ok(Vmc {
+            dev,
+            waiters,
+            params,
+            local,
+            state: Mutex::new(RefCell::new(State::new())),
+            irq: Signal::new(),
+            link: Channel::new(),
+            reset: Signal::new(),
+            session_kick: [const { Signal::new() }; MAX_HMCS],
+        })
+    }
+
+    /// The parameters this driver runs with.
+    pub fn params(&self) -> Params {
+        self.params
+    }
+
+    /// The hypervisor device.
+    pub fn device(&self) -> &D {
+        &self.dev
+    }
+
+    /// Called by the platform's interrupt handler after it disabled the queue's
+    /// interrupt: wakes the CRQ task. Safe in hard-IRQ context.
+    pub fn interrupt(&self) {
+        self.irq.signal(());
+    }
+
+    /// Runs `f` on the state under the lock. `f` must not call back into `self` (it only
+    /// gets the state, and every caller passes a closure over plain data), so the
+    /// `RefCell` is never borrowed twice.
+    pub(crate) fn lock<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        self.state.lock(|cell| f(&mut cell.borrow_mut()))
+    }
+
+    /// A copy of the counters.
+    pub fn stats(&self) -> Stats {
+        self.lock(|s| s.stats)
+    }
+
+    /// A copy of the whole state, for debugfs `state` and for tests.
+    pub fn snapshot(&self) -> State {
+        self.lock(|s| s.clone())
+    }
+
+    /// The driver's state.
+    pub fn driver_state(&self) -> DriverState {
+        self.lock(|s| s.driver)
+    }
+
+    /// The local buffer of (`hmc_index`, `buffer_id`), if both are in range of the
+    /// parameters (the negotiated values are never larger).
+    pub(crate) fn local(&self, hmc_index: u8, buffer_id: u8) -> Option<&'static LocalBuf> {
+        let pool = self.params.buf_pool_size() as usize;
+        if hmc_index >= self.params.max_hmcs() || buffer_id as usize >= pool {
+            return None;
+        }
+        self.local.get(hmc_index as usize * pool + buffer_id as usize)
+    }
+
+    /// Wakes the waiters of every connection.
+    pub(crate) fn wake_all(&self) {
+        for index in 0..self.params.max_hmcs() {
+            self.waiters.wake(index);
+        }
+    }
+
+    /// Sends one entry, repeating H_BUSY up to [`BUSY_RETRIES`] times, and counts the
+    /// outcome. Used from process context and from tasks (which do not need to yield
+    /// between attempts here: a busy H_SEND_CRQ clears within the hcall's own retry).
+    pub(crate) fn send(&self, repr: CrqRepr) -> HcallRc {
+        let entry = repr.to_bytes();
+        let mut rc = self.dev.send_crq(&entry);
+        let mut tries = 1;
+        while rc.is_busy() && tries < BUSY_RETRIES {
+            rc = self.dev.send_crq(&entry);
+            tries += 1;
+        }
+        self.lock(|s| {
+            if rc.is_success() {
+                s.stats.crq_out += 1;
+            } else {
+                s.count_hcall(rc);
+            }
+        });
+        if rc.is_success() {
+            defmt::debug!("crq out: {}", repr);
+        } else {
+            defmt::warn!("crq out failed rc={}: {}", rc.0, repr);
+        }
+        rc
+    }
+
+    /// Forgets every connection (their files now see a hung-up session), records that
+    /// a reset is due, and wakes every waiter. Runs in the CRQ task the moment the
+    /// cause is seen, so no entry behind it in the queue is taken for the old sessions.
+    pub(crate) fn hang_up_all(&self, cause: ResetCause) {
+        self.lock(|s| {
+            s.driver = DriverState::SchedReset;
+            s.negotiated = None;
+            for conn in s.conns.iter_mut() {
+                conn.forget();
+            }
+            match cause {
+                ResetCause::PartnerGone(_) => s.stats.resets_partner_gone += 1,
+                ResetCause::PartnerSuspended(_) => s.stats.resets_suspended += 1,
+                ResetCause::PartnerRestarted => s.stats.resets_partner_restarted += 1,
+            }
+        });
+        defmt::warn!("reset: {}", cause);
+        self.link.clear();
+        self.reset.signal(cause);
+        self.wake_all();
+    }
+
+    /// Handles one entry taken off the queue.
+    pub(crate) async fn dispatch(&self, raw: [u8; CRQ_ENTRY_SIZE]) {
+        self.lock(|s| s.stats.crq_in += 1);
+        let repr = match CrqRepr::from_bytes(&raw) {
+            Ok(repr) => repr,
+            Err(err) => {
+                defmt::warn!("crq in: undecodable {=[u8]:#04x}: {}", raw, err);
+                self.drop_invalid();
+                return;
+            }
+        };
+        defmt::debug!("crq in: {}", repr);
+        match repr {
+            CrqRepr::Empty => {}
+            CrqRepr::Init => self.partner_init(),
+            CrqRepr::InitComplete => self.link_event(LinkEvent::InitComplete),
+            CrqRepr::Transport(event) => self.transport_event(event),
+            CrqRepr::Vmc(message) => self.vmc_message(message).await,
+        }
+    }
+
+    fn drop_invalid(&self) {
+        self.lock(|s| s.stats.dropped_invalid += 1);
+    }
+
+    fn link_event(&self, event: LinkEvent) {
+        if self.link.try_send(event).is_err() {
+            defmt::warn!("link inbox full, dropped {}", event);
+            self.drop_invalid();
+        }
+    }
+
+    /// The partner's Initialize: part of the handshake while we are in it; at any later
+    /// point the partner restarted and lost every session, so we reset (the C driver
+    /// only logged it, defect 19).
+    fn partner_init(&self) {
+        let in_handshake = self.lock(|s| matches!(s.driver, DriverState::CrqInit | DriverState::SchedReset));
+        if in_handshake {
+            self.link_event(LinkEvent::Init);
+        } else {
+            self.hang_up_all(ResetCause::PartnerRestarted);
+        }
+    }
+
+    /// Transport events by format (the C driver treated them all alike, defect 18).
+    fn transport_event(&self, event: TransportEvent) {
+        match event {
+            TransportEvent::PartnerFailed
+            | TransportEvent::PartnerDeregistered
+            | TransportEvent::PartnerControlTerminate => {
+                self.hang_up_all(ResetCause::PartnerGone(event.code()))
+            }
+            TransportEvent::PartnerSuspended | TransportEvent::ClientResume => {
+                self.hang_up_all(ResetCause::PartnerSuspended(event.code()))
+            }
+            TransportEvent::PrepareForSuspend => {
+                defmt::info!("transport: prepare for suspend");
+            }
+            TransportEvent::Unknown(code) => {
+                defmt::warn!("transport: unknown event {=u8:#04x}", code);
+                self.drop_invalid();
+            }
+        }
+    }
+
+    async fn vmc_message(&self, message: VmcMessage) {
+        match message {
+            VmcMessage::CapabilitiesResponse { status, capabilities } => {
+                self.link_event(LinkEvent::Capabilities { status, capabilities })
+            }
+            VmcMessage::InterfaceOpenResponse { status, hmc_session, hmc_index, buffer_id } => {
+                self.open_response(status, hmc_session, hmc_index, buffer_id)
+            }
+            VmcMessage::InterfaceCloseResponse { status, hmc_session, hmc_index } => {
+                self.close_response(status, hmc_session, hmc_index)
+            }
+            VmcMessage::AddBuffer { hmc_session, hmc_index, buffer_id, owner, lioba } => {
+                self.add_buffer(hmc_session, hmc_index, buffer_id, owner, lioba)
+            }
+            VmcMessage::RemoveBuffer { hmc_session, hmc_index } => self.remove_buffer(hmc_session, hmc_index),
+            VmcMessage::Signal { hmc_session, hmc_index, buffer_id, msg_len } => {
+                self.signal(hmc_session, hmc_index, buffer_id, msg_len).await
+            }
+            // Messages only the management partition sends, or responses to requests
+            // the hypervisor never makes of us: a confused partner. Signal has no
+            // response (the C driver answered a bad one with Add Buffer Response,
+            // defect 13), and neither do these.
+            VmcMessage::Capabilities(_)
+            | VmcMessage::InterfaceOpen { .. }
+            | VmcMessage::InterfaceClose { .. }
+            | VmcMessage::AddBufferResponse { .. }
+            | VmcMessage::RemoveBufferResponse { .. } => {
+                defmt::warn!("unexpected from hypervisor: {}", message);
+                self.drop_invalid();
+            }
+        }
+    }
+
+    fn open_response(&self, status: Status, hmc_session: u8, hmc_index: u8, buffer_id: u16) {
+        let woke = self.lock(|s| {
+            let pool = s.negotiated.map(|n| n.pool_size).unwrap_or(0);
+            let conn = match s.conns.get_mut(hmc_index as usize) {
+                Some(conn) if matches!(conn.state, ConnState::Opening | ConnState::Closing) => conn,
+                _ => {
+                    s.stats.dropped_invalid += 1;
+                    return false;
+                }
+            };
+            if conn.session != hmc_session || conn.open_pending {
+                s.stats.dropped_invalid += 1;
+                return false;
+            }
+            // The buffer that carried the HMC ID comes back to us.
+            if buffer_id < pool {
+                let id = buffer_id as u8;
+                if let Some(Buf::OpenLent { lioba }) = conn.bufs.get(id as usize).copied() {
+                    conn.release_buffer(id, lioba);
+                }
+            }
+            if conn.state == ConnState::Opening {
+                conn.state = if status.is_success() { ConnState::Ready } else { ConnState::Failed };
+            }
+            true
+        });
+        if woke {
+            defmt::info!("hmc {=u8}: open response {} session {=u8}", hmc_index, status, hmc_session);
+            self.waiters.wake(hmc_index);
+        } else {
+            defmt::warn!("hmc {=u8}: unexpected open response session {=u8}", hmc_index, hmc_session);
+        }
+    }
+
+    fn close_response(&self, status: Status, hmc_session: u8, hmc_index: u8) {
+        let done = self.lock(|s| match s.conns.get_mut(hmc_index as usize) {
+            Some(conn) if conn.state == ConnState::Closing && conn.session == hmc_session && conn.close_sent => {
+                conn.forget();
+                true
+            }
+            _ => {
+                s.stats.dropped_invalid += 1;
+                false
+            }
+        });
+        if done {
+            defmt::info!("hmc {=u8}: closed, status {}", hmc_index, status);
+            self.waiters.wake(hmc_index);
+        } else {
+            defmt::warn!("hmc {=u8}: unexpected close response session {=u8}", hmc_index, hmc_session);
+        }
+    }
+
+    /// Add Buffer: check everything the hypervisor says, take the buffer, answer.
+    fn add_buffer(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, owner: BufferOwner, lioba: u32) {
+        let status = self.lock(|s| {
+            let negotiated = match (s.driver, s.negotiated) {
+                (DriverState::Ready, Some(n)) => n,
+                // Before capabilities are agreed HMC interface messages are dropped
+                // (LoPAR), unanswered.
+                _ => {
+                    s.stats.dropped_invalid += 1;
+                    return None;
+                }
+            };
+            if hmc_index >= negotiated.max_hmcs {
+                return Some(Status::InvalidHmcIndex);
+            }
+            let Some(conn) = s.conns.get_mut(hmc_index as usize) else {
+                return Some(Status::InvalidHmcIndex);
+            };
+            match conn.state {
+                // A connection in use takes buffers of its own session only.
+                ConnState::Opening | ConnState::Ready if conn.session != hmc_session => {
+                    return Some(Status::ClosedHmc)
+                }
+                ConnState::Closing | ConnState::Failed => return Some(Status::ClosedHmc),
+                _ => {}
+            }
+            if buffer_id >= negotiated.pool_size {
+                return Some(Status::InvalidBufferId);
+            }
+            let id = buffer_id as u8;
+            match conn.bufs.get(id as usize) {
+                Some(Buf::Invalid) => {}
+                // Already added: a duplicate.
+                _ => return Some(Status::InvalidBufferId),
+            }
+            match owner {
+                BufferOwner::ManagementPartition => conn.release_buffer(id, lioba),
+                BufferOwner::Hypervisor => {
+                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
+                        *buf = Buf::Hypervisor { lioba };
+                    }
+                }
+                BufferOwner::Other(_) => return Some(Status::InterfaceFailure),
+            }
+            Some(Status::Success)
+        });
+        let Some(status) = status else {
+            defmt::warn!("hmc {=u8}: add buffer {=u16} before capabilities, dropped", hmc_index, buffer_id);
+            return;
+        };
+        defmt::debug!("hmc {=u8}: add buffer {=u16} owner {} -> {}", hmc_index, buffer_id, owner, status);
+        if !status.is_success() {
+            self.drop_invalid();
+        }
+        self.send(CrqRepr::Vmc(VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id }));
+        if status.is_success() {
+            self.waiters.wake(hmc_index);
+        }
+    }
+
+    /// Remove Buffer: give back a free buffer of ours, never the last one (LoPAR calls
+    /// removing it an interface error: we would have nothing to send with).
+    fn remove_buffer(&self, hmc_session: u8, hmc_index: u8) {
+        let answer = self.lock(|s| {
+            let negotiated = match (s.driver, s.negotiated) {
+                (DriverState::Ready, Some(n)) => n,
+                _ => {
+                    s.stats.dropped_invalid += 1;
+                    return None;
+                }
+            };
+            if hmc_index >= negotiated.max_hmcs {
+                return Some((Status::InvalidHmcIndex, crate::wire::INVALID_BUFFER_ID));
+            }
+            let Some(conn) = s.conns.get_mut(hmc_index as usize) else {
+                return Some((Status::InvalidHmcIndex, crate::wire::INVALID_BUFFER_ID));
+            };
+            let ours = conn
+                .bufs
+                .iter()
+                .filter(|b| !matches!(b, Buf::Invalid | Buf::Hypervisor { .. } | Buf::OpenLent { .. }))
+                .count();
+            if ours <= 1 {
+                return Some((Status::NoBuffer, crate::wire::INVALID_BUFFER_ID));
+            }
+            match conn.free.pop() {
+                Some(id) => {
+                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
+                        *buf = Buf::Invalid;
+                    }
+                    Some((Status::Success, id as u16))
+                }
+                None => Some((Status::NoBuffer, crate::wire::INVALID_BUFFER_ID)),
+            }
+        });
+        let Some((status, buffer_id)) = answer else {
+            return;
+        };
+        defmt::debug!("hmc {=u8}: remove buffer -> {=u16} {}", hmc_index, buffer_id, status);
+        self.send(CrqRepr::Vmc(VmcMessage::RemoveBufferResponse { status, hmc_session, hmc_index, buffer_id }));
+    }
+
+    /// Signal from the hypervisor: an HMC message waits in one of its buffers. RDMA it
+    /// into our buffer of the same ID (which becomes ours), queue it for the session's
+    /// reader, and wake that session only.
+    async fn signal(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, msg_len: u32) {
+        let accepted = self.lock(|s| {
+            let negotiated = match (s.driver, s.negotiated) {
+                (DriverState::Ready, Some(n)) => n,
+                _ => return None,
+            };
+            if hmc_index >= negotiated.max_hmcs || buffer_id >= negotiated.pool_size {
+                return None;
+            }
+            // Bounded by the buffer (and MTU) size: the C driver once trusted it
+            // (defect 14).
+            if msg_len == 0 || msg_len > negotiated.mtu {
+                return None;
+            }
+            let conn = s.conns.get_mut(hmc_index as usize)?;
+            if conn.state != ConnState::Ready || conn.session != hmc_session {
+                return None;
+            }
+            let id = buffer_id as u8;
+            let buf = conn.bufs.get_mut(id as usize)?;
+            match *buf {
+                Buf::Hypervisor { lioba } => {
+                    // In transit: ours, but not yet readable.
+                    *buf = Buf::Receiving { lioba };
+                    Some((id, lioba, conn.generation))
+                }
+                _ => None,
+            }
+        });
+        let Some((id, lioba, generation)) = accepted else {
+            defmt::warn!(
+                "hmc {=u8}: bad signal session {=u8} buffer {=u16} len {=u32}, dropped",
+                hmc_index,
+                hmc_session,
+                buffer_id,
+                msg_len
+            );
+            self.drop_invalid();
+            return;
+        };
+        let rc = match self.local(hmc_index, id) {
+            Some(local) => {
+                let mut guard = None;
+                for _ in 0..BORROW_YIELDS {
+                    guard = local.borrow();
+                    if guard.is_some() {
+                        break;
+                    }
+                    YieldNow::new().await;
+                }
+                match guard {
+                    Some(mut guard) => {
+                        let ioba = guard.ioba();
+                        match guard.bytes().get_mut(..msg_len as usize) {
+                            Some(bytes) => self.dev.rdma_from_hv(lioba, bytes, ioba),
+                            None => HcallRc::PARAMETER,
+                        }
+                    }
+                    None => HcallRc::BUSY,
+                }
+            }
+            None => HcallRc::PARAMETER,
+        };
+        let queued = self.lock(|s| {
+            if !rc.is_success() {
+                s.count_hcall(rc);
+                s.stats.dropped_rdma += 1;
+            }
+            let conn = s.conns.get_mut(hmc_index as usize)?;
+            if conn.generation != generation {
+                return None;
+            }
+            if rc.is_success() {
+                if let Some(buf) = conn.bufs.get_mut(id as usize) {
+                    *buf = Buf::Queued { lioba, len: msg_len };
+                }
+                conn.rx.push_back(id);
+                s.stats.msgs_in += 1;
+                s.stats.bytes_in += msg_len as u64;
+                Some(true)
+            } else {
+                // The message is lost, but the buffer is ours now: keep it usable
+                // (the C driver leaked it, defect 14).
+                conn.release_buffer(id, lioba);
+                Some(false)
+            }
+        });
+        match queued {
+            Some(true) => {
+                defmt::debug!("hmc {=u8}: message in buffer {=u8}, {=u32} bytes", hmc_index, id, msg_len);
+                self.waiters.wake(hmc_index);
+            }
+            Some(false) => {
+                defmt::error!("hmc {=u8}: rdma in of buffer {=u8} failed rc={=i64}", hmc_index, id, rc.0);
+                self.waiters.wake(hmc_index);
+            }
+            None => defmt::info!("hmc {=u8}: message for a reset session discarded", hmc_index),
+        }
+    }
+}
+
+/// A future that returns `Pending` once, after waking itself: lets the executor run
+/// other tasks (futures-util has no `yield_now`).
+pub(crate) struct YieldNow {
+    yielded: bool,
+}
+
+impl YieldNow {
+    pub(crate) fn new() -> Self {
+        YieldNow { yielded: false }
+    }
+}
+
+impl Future for YieldNow {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            Poll::Ready(())
+        } else {
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
