@@ -54,7 +54,7 @@ impl File {
     /// The connection this file holds, if any.
     pub fn session(&self) -> Option<SessionRef> {
         let raw = self.slot.load(Ordering::Acquire);
-        (raw & HELD != 0).then(|| SessionRef {
+        (raw & HELD != 0).then_some(SessionRef {
             hmc_index: (raw & 0xFF) as u8,
             generation: ((raw >> 8) & 0xFFFF_FFFF) as u32,
         })
@@ -472,7 +472,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     }
 
     /// `release()`: the file lets its connection go. One that never sent an open (or
-    /// whose open failed or was refused) is free at once (the C driver kept it after a
+    /// whose open failed or was refused) is free at once, keeping its buffers (the C driver kept it after a
     /// failed SETHMCID, defect 10, and when the driver had failed, defect 11); an
     /// opening or open one sends Interface Close and is reused only after the response
     /// (defect 9). A stale file touches nothing: its connection may be someone else's.
@@ -496,7 +496,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
                 ConnState::Closing => None,
                 ConnState::Free | ConnState::Initial | ConnState::Opening | ConnState::Failed => {
-                    conn.forget();
+                    conn.vacate();
                     None
                 }
             }

@@ -125,9 +125,20 @@ impl IdStack {
         self.len as usize
     }
 
+    /// The IDs held, bottom first.
+    pub fn iter(&self) -> impl Iterator<Item = u8> + '_ {
+        self.ids.iter().take(self.len as usize).copied()
+    }
+
     /// Whether no ID is held.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+impl Default for IdStack {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -206,9 +217,20 @@ impl IdRing {
         self.len as usize
     }
 
+    /// The IDs queued, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = u8> + '_ {
+        (0..self.len as usize).filter_map(|i| self.ids.get(self.slot(i)).copied())
+    }
+
     /// Whether nothing is queued.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+impl Default for IdRing {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -274,6 +296,26 @@ impl Conn {
         self.open_pending = false;
         self.close_pending = false;
         self.close_sent = false;
+    }
+
+    /// Frees a connection that never opened (or whose open failed) but keeps its
+    /// buffers: the hypervisor still counts them as ours, and only takes them back with
+    /// Interface Close. Files of the old generation see a hung-up session.
+    pub fn vacate(&mut self) {
+        self.state = ConnState::Free;
+        self.generation = self.generation.wrapping_add(1);
+        self.open_pending = false;
+        self.close_pending = false;
+        self.close_sent = false;
+        self.rx = IdRing::new();
+        self.free = IdStack::new();
+        for id in 0..self.bufs.len() {
+            let lioba = match self.bufs.get(id) {
+                Some(Buf::Free { lioba } | Buf::OpenLent { lioba } | Buf::Queued { lioba, .. }) => *lioba,
+                _ => continue,
+            };
+            self.release_buffer(id as u8, lioba);
+        }
     }
 
     /// Marks buffer `id` ours and free and pushes it on the free stack.

@@ -15,16 +15,13 @@ use crate::hv::Waiters;
 use crate::state::Buf;
 use crate::state::ConnState;
 use crate::state::DriverState;
-use crate::state::Negotiated;
 use crate::state::ResetCause;
 use crate::vmc::LinkEvent;
 use crate::vmc::Vmc;
 use crate::vmc::YieldNow;
 use crate::vmc::DRAIN_BUDGET;
-use crate::wire::version_compatible;
 use crate::wire::Capabilities;
 use crate::wire::CrqRepr;
-use crate::wire::Status;
 use crate::wire::VmcMessage;
 use crate::wire::HMC_ID_LEN;
 use crate::wire::PROTOCOL_VERSION;
@@ -56,7 +53,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// The CRQ task: drains the queue, dispatching each entry, then re-enables the
     /// interrupt and looks once more before it sleeps (an entry enqueued in between
     /// raised no interrupt: LoPAR asks the receiver to poll after enabling).
-    pub async fn run_crq(&'static self) {
+    pub async fn run_crq(&self) {
         loop {
             let mut budget = DRAIN_BUDGET;
             while let Some(entry) = self.dev.next_crq() {
@@ -80,7 +77,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
 
     /// The link task: registers the queue, runs the initialisation handshake and the
     /// capabilities exchange, then waits for a reset and recovers from it, forever.
-    pub async fn run_link(&'static self) {
+    pub async fn run_link(&self) {
         let mut recovery = Recovery::Register;
         loop {
             let cause = match recovery {
@@ -121,7 +118,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// The session task of connection `hmc_index`: sends Interface Open when SETHMCID
     /// asked for one, and Interface Close when the file let an open connection go.
     /// The responses are handled by the CRQ task, in queue order with the messages.
-    pub async fn run_session(&'static self, hmc_index: u8) {
+    pub async fn run_session(&self, hmc_index: u8) {
         let Some(kick) = self.session_kick.get(hmc_index as usize) else {
             return;
         };
@@ -162,6 +159,10 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             let rc = self.retry_busy(|| self.dev.reg_crq()).await;
             defmt::info!("H_REG_CRQ rc={=i64}", rc.0);
             if rc.is_success() || rc == HcallRc::CLOSED {
+                // Registering disables the queue's interrupt (LoPAR), and the CRQ task
+                // may be asleep waiting for one: wake it, it drains the new queue and
+                // re-enables the interrupt itself.
+                self.irq.signal(());
                 return true;
             }
             if rc != HcallRc::RESOURCE {
@@ -213,7 +214,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         }
     }
 
-    /// Sends our capabilities, checks the hypervisor's, and then serves until a reset.
+    /// Sends our capabilities, then serves until a reset.
     async fn capabilities(&self) -> ResetCause {
         self.set_driver(DriverState::Capabilities);
         let ours = Capabilities {
@@ -224,66 +225,23 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             version: PROTOCOL_VERSION,
         };
         self.send(CrqRepr::Vmc(VmcMessage::Capabilities(ours)));
+        // The CRQ task applies the response (the Add Buffers right behind it depend
+        // on it) and turns a later Initialize into a reset; from here on the link task
+        // only waits for a reset.
         loop {
             match self.next_input().await {
                 LinkInput::Reset(cause) => return cause,
-                LinkInput::Event(LinkEvent::Capabilities { status, capabilities }) => {
-                    match self.negotiate(status, &capabilities) {
-                        Some(negotiated) => {
-                            self.lock(|s| {
-                                s.negotiated = Some(negotiated);
-                                s.driver = DriverState::Ready;
-                            });
-                            defmt::info!("driver ready: {}", negotiated);
-                            self.wake_all();
-                        }
-                        None => {
-                            defmt::error!("capabilities refused: {} {}", status, capabilities);
-                            self.set_driver(DriverState::Failed);
-                        }
-                    }
-                    break;
-                }
-                LinkInput::Event(other) => {
-                    defmt::warn!("capabilities: unexpected {}", other);
-                    self.lock(|s| s.stats.dropped_invalid += 1);
-                }
-            }
-        }
-        // Ready (or failed): nothing more for the link task until a reset. A late
-        // handshake message here is a confused partner; an Initialize is not (the CRQ
-        // task turns it into a reset).
-        loop {
-            match self.next_input().await {
-                LinkInput::Reset(cause) => return cause,
+                LinkInput::Event(LinkEvent::Capabilities) => {}
+                // The partner's Initialize crossed our handshake (it was queued while
+                // we were still in it): the partner restarted and waits for our
+                // answer, and has dropped what we sent since.
+                LinkInput::Event(LinkEvent::Init) => self.hang_up_all(ResetCause::PartnerRestarted),
                 LinkInput::Event(other) => {
                     defmt::warn!("link: unexpected {}", other);
                     self.lock(|s| s.stats.dropped_invalid += 1);
                 }
             }
         }
-    }
-
-    /// Checks everything the hypervisor answered and settles on the minimum of both
-    /// sides. `None` if we cannot work with it (the C driver trusted these values,
-    /// defect 16: `max_hmcs == 0` disabled its bounds checks).
-    fn negotiate(&self, status: Status, theirs: &Capabilities) -> Option<Negotiated> {
-        if !status.is_success() || !version_compatible(theirs.version) {
-            return None;
-        }
-        if theirs.max_hmcs == 0 || theirs.pool_size == 0 || theirs.crq_size == 0 {
-            return None;
-        }
-        // The HMC ID travels in one buffer, so anything smaller is unusable.
-        if theirs.mtu < HMC_ID_LEN as u32 {
-            return None;
-        }
-        Some(Negotiated {
-            max_hmcs: theirs.max_hmcs.min(self.params.max_hmcs()),
-            pool_size: theirs.pool_size.min(self.params.buf_pool_size()),
-            mtu: theirs.mtu.min(self.params.max_mtu()),
-            hv_crq_size: theirs.crq_size,
-        })
     }
 
     /// Sends a VMC message from a task, yielding while the hypervisor's queue is full
@@ -350,7 +308,10 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                         conn.release_buffer(id, lioba);
                     }
                     // Released meanwhile: there is nothing to close.
-                    ConnState::Closing => conn.forget(),
+                    ConnState::Closing => {
+                        conn.release_buffer(id, lioba);
+                        conn.vacate();
+                    }
                     _ => {}
                 }
             }

@@ -32,6 +32,7 @@ use crate::params::MAX_HMCS;
 use crate::state::Buf;
 use crate::state::ConnState;
 use crate::state::DriverState;
+use crate::state::Negotiated;
 use crate::state::ResetCause;
 use crate::state::State;
 use crate::state::Stats;
@@ -40,7 +41,9 @@ use crate::wire::Capabilities;
 use crate::wire::CrqRepr;
 use crate::wire::Status;
 use crate::wire::TransportEvent;
+use crate::wire::version_compatible;
 use crate::wire::VmcMessage;
+use crate::wire::HMC_ID_LEN;
 use crate::wire::CRQ_ENTRY_SIZE;
 
 /// The lock flavour of every embassy-sync primitive in the core.
@@ -66,8 +69,8 @@ pub(crate) enum LinkEvent {
     Init,
     /// The partner's Initialization Complete.
     InitComplete,
-    /// The Capabilities Response.
-    Capabilities { status: Status, capabilities: Capabilities },
+    /// The Capabilities Response was applied (the driver is now ready or failed).
+    Capabilities,
 }
 
 /// Capacity of the link task's inbox; more events than this between two polls of
@@ -301,7 +304,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     async fn vmc_message(&self, message: VmcMessage) {
         match message {
             VmcMessage::CapabilitiesResponse { status, capabilities } => {
-                self.link_event(LinkEvent::Capabilities { status, capabilities })
+                self.capabilities_response(status, &capabilities)
             }
             VmcMessage::InterfaceOpenResponse { status, hmc_session, hmc_index, buffer_id } => {
                 self.open_response(status, hmc_session, hmc_index, buffer_id)
@@ -329,6 +332,58 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 self.drop_invalid();
             }
         }
+    }
+
+    /// Capabilities Response: applied here, not in the link task, because the Add
+    /// Buffers right behind it in the queue are only valid once the driver is ready.
+    fn capabilities_response(&self, status: Status, theirs: &Capabilities) {
+        let negotiated = self.negotiate(status, theirs);
+        let applied = self.lock(|s| {
+            if s.driver != DriverState::Capabilities {
+                s.stats.dropped_invalid += 1;
+                return false;
+            }
+            match negotiated {
+                Some(n) => {
+                    s.negotiated = Some(n);
+                    s.driver = DriverState::Ready;
+                }
+                None => s.driver = DriverState::Failed,
+            }
+            true
+        });
+        if !applied {
+            defmt::warn!("unexpected capabilities response {} {}", status, theirs);
+            return;
+        }
+        match negotiated {
+            Some(n) => defmt::info!("driver ready: {}", n),
+            None => defmt::error!("capabilities refused: {} {}", status, theirs),
+        }
+        self.link_event(LinkEvent::Capabilities);
+        self.wake_all();
+    }
+
+    /// Checks everything the hypervisor answered and settles on the minimum of both
+    /// sides. `None` if we cannot work with it (the C driver trusted these values,
+    /// defect 16: `max_hmcs == 0` disabled its bounds checks).
+    fn negotiate(&self, status: Status, theirs: &Capabilities) -> Option<Negotiated> {
+        if !status.is_success() || !version_compatible(theirs.version) {
+            return None;
+        }
+        if theirs.max_hmcs == 0 || theirs.pool_size == 0 || theirs.crq_size == 0 {
+            return None;
+        }
+        // The HMC ID travels in one buffer, so anything smaller is unusable.
+        if theirs.mtu < HMC_ID_LEN as u32 {
+            return None;
+        }
+        Some(Negotiated {
+            max_hmcs: theirs.max_hmcs.min(self.params.max_hmcs()),
+            pool_size: theirs.pool_size.min(self.params.buf_pool_size()),
+            mtu: theirs.mtu.min(self.params.max_mtu()),
+            hv_crq_size: theirs.crq_size,
+        })
     }
 
     fn open_response(&self, status: Status, hmc_session: u8, hmc_index: u8, buffer_id: u16) {

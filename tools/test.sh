@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian 12 machine it installs what it needs, then:
-#   host:    cargo test of the workspace, the executor's loom models, a short fuzz run
-#            of the CRQ codec;
+#   host:    clippy, cargo test of the workspace (core against the simulator: flows,
+#            defects, resets, proptest interleavings), the executor's loom models, a
+#            short fuzz run of the codec and of the core;
 #   x86_64:  test kernel (cached), ibmvmc.ko, VM: load/unload + self-test + leak check,
 #            and the injected-splat run that must fail;
 #   ppc64le: pseries kernel (cached), cross-built ibmvmc.ko, the same in QEMU pseries.
@@ -22,9 +23,10 @@ total0=$(date +%s)
 
 step "toolchain" "$REPO/tools/setup-toolchain.sh"
 # (the executor's own tests run in the next step, debug and release)
+step "host: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "host: cargo test" cargo test --workspace --exclude ibmvmc-executor --quiet
 step "host: executor + loom" "$REPO/tools/test-executor.sh"
-step "host: fuzz codec 20 s" "$REPO/tools/fuzz.sh" 20
+step "host: fuzz codec+core 2x20 s" "$REPO/tools/fuzz.sh" 20
 step "kernel x86_64 build" "$REPO/tools/build-kernel.sh" x86_64
 step "vm x86_64" "$REPO/tools/vm/kernel-tests.sh" x86_64
 step "kernel ppc64le build" "$REPO/tools/build-kernel.sh" ppc64le

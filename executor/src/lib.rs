@@ -108,10 +108,10 @@
 //!      `spawn`/`poll`: free the IRQ (`free_irq`/`synchronize_irq`), delete timers
 //!      (`timer_delete_sync`), `irq_work_sync`, and `cancel_work_sync` the work item that
 //!      calls `poll()`. The last one also waits for a deferred drain to finish, after
-//!      which [`Executor::is_drained`] is true;
-//!   Steps 1 and 2 may also run the other way round, as ibmvmc.ko does: stop the
-//!   pender and `cancel_work_sync` first, sync the wake sources, then `shutdown`,
-//!   which then finds no `poll()` running and drains itself (`drained == true`);
+//!      which [`Executor::is_drained`] is true. Steps 1 and 2 may also run the other
+//!      way round, as ibmvmc.ko does: stop the pender and `cancel_work_sync` first,
+//!      sync the wake sources, then `shutdown`, which then finds no `poll()` running
+//!      and drains itself (`drained == true`);
 //!   3. wakers must never be stored outside the module (in another module's or the core
 //!      kernel's data): nothing could revoke them. In debug builds
 //!      [`ShutdownReport::live_wakers`] counts wakers not yet dropped; after step 2 it

@@ -1,0 +1,157 @@
+//! A transport event (and a partner restart) injected in every phase of the driver's
+//! life: initialisation, capabilities, add buffer, opening, ready, closing. After each
+//! the driver must come back to ready, the old session must be hung up, a new session
+//! must work, and every message must have been delivered once or reported as an error.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::check_invariants;
+use common::hmc_id;
+use common::Rig;
+use ibmvmc::state::DriverState;
+use ibmvmc::Errno;
+use ibmvmc::File;
+use ibmvmc::Params;
+use ibmvmc_sim::SimConfig;
+use ibmvmc_sim::Trigger;
+
+const CODES: [u8; 3] = [0x01, 0x02, 0x06];
+
+/// After the event: ready again, a new session opens and echoes, nothing violated.
+fn recovers(rig: &Rig, what: &str) {
+    rig.run();
+    assert_eq!(rig.vmc.driver_state(), DriverState::Ready, "{what}: not ready");
+    let f = File::new();
+    rig.open(&f, 0x77);
+    assert_eq!(rig.round_trip(&f, what.as_bytes()), what.as_bytes(), "{what}");
+    rig.close(&f);
+    check_invariants(&rig.vmc.snapshot());
+    assert_eq!(rig.protocol_errors(), 0, "{what}: protocol errors");
+}
+
+fn armed(msg_type: u8, code: u8) -> Rig {
+    let rig = Rig::build(SimConfig::default(), Params::default());
+    rig.sim.on_message(msg_type, Trigger::TransportEvent(code));
+    rig
+}
+
+#[test]
+fn event_during_initialisation() {
+    for code in CODES {
+        let rig = armed(0xC1, code);
+        rig.start();
+        recovers(&rig, &format!("init {code:#x}"));
+    }
+}
+
+#[test]
+fn event_during_capabilities() {
+    for code in CODES {
+        let rig = armed(0x01, code);
+        rig.start();
+        recovers(&rig, &format!("capabilities {code:#x}"));
+    }
+}
+
+#[test]
+fn event_during_add_buffer() {
+    for code in CODES {
+        let rig = armed(0x84, code);
+        rig.start();
+        recovers(&rig, &format!("add buffer {code:#x}"));
+    }
+}
+
+#[test]
+fn event_during_opening() {
+    for code in CODES {
+        let rig = Rig::ready();
+        rig.sim.on_message(0x02, Trigger::TransportEvent(code));
+        let f = File::new();
+        rig.vmc.set_hmc_id(&f, &hmc_id(1)).unwrap();
+        rig.run();
+        assert!(rig.poll(&f).hangup, "opening {code:#x}: not hung up");
+        assert_eq!(rig.write(&f, b"x"), Err(Errno::Io));
+        rig.close(&f);
+        recovers(&rig, &format!("opening {code:#x}"));
+    }
+}
+
+#[test]
+fn event_during_closing() {
+    for code in CODES {
+        let rig = Rig::ready();
+        let f = File::new();
+        rig.open(&f, 1);
+        rig.sim.on_message(0x03, Trigger::TransportEvent(code));
+        rig.close(&f);
+        recovers(&rig, &format!("closing {code:#x}"));
+    }
+}
+
+#[test]
+fn partner_restart_in_every_phase() {
+    for msg_type in [0xC1u8, 0x01, 0x84] {
+        let rig = Rig::build(SimConfig::default(), Params::default());
+        rig.sim.on_message(msg_type, Trigger::PartnerInit);
+        rig.start();
+        recovers(&rig, &format!("restart at {msg_type:#x}"));
+    }
+    let rig = Rig::ready();
+    rig.sim.on_message(0x02, Trigger::PartnerInit);
+    let f = File::new();
+    rig.vmc.set_hmc_id(&f, &hmc_id(1)).unwrap();
+    rig.run();
+    rig.close(&f);
+    recovers(&rig, "restart while opening");
+}
+
+/// Ready with traffic in flight: each write either returned an error, or its echo is
+/// read exactly once, or the session was hung up before the echo could be read (the
+/// reader sees EBADFD / POLLHUP: the error reaches the application).
+#[test]
+fn event_while_ready_with_messages_in_flight() {
+    for code in CODES {
+        for cut in [0usize, 1, 5, 12] {
+            let rig = Rig::ready();
+            let f = File::new();
+            rig.open(&f, 1);
+            let mut written = HashMap::new();
+            let mut delivered = HashMap::new();
+            for i in 0..20u32 {
+                if i as usize == cut {
+                    rig.sim.transport_event(code);
+                }
+                if let Ok(n) = rig.write(&f, &i.to_be_bytes()) {
+                    assert_eq!(n, 4);
+                    written.insert(i, ());
+                }
+                if i % 3 == 0 {
+                    rig.run();
+                }
+                while let Ok(m) = rig.read(&f, 100) {
+                    let k = u32::from_be_bytes(m.try_into().expect("4 bytes"));
+                    assert!(written.contains_key(&k), "echo of a message never written");
+                    assert!(delivered.insert(k, ()).is_none(), "message {k} delivered twice");
+                }
+            }
+            rig.run();
+            loop {
+                match rig.read(&f, 100) {
+                    Ok(m) => {
+                        let k = u32::from_be_bytes(m.try_into().expect("4 bytes"));
+                        assert!(delivered.insert(k, ()).is_none(), "message {k} delivered twice");
+                    }
+                    Err(Errno::BadFd) => break,
+                    Err(e) => panic!("code {code:#x} cut {cut}: read after reset: {e:?}"),
+                }
+            }
+            assert!(rig.poll(&f).hangup);
+            assert!(written.len() >= cut.min(20));
+            rig.close(&f);
+            recovers(&rig, &format!("ready {code:#x} cut {cut}"));
+        }
+    }
+}
