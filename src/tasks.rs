@@ -131,6 +131,9 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     }
 
     pub(crate) fn set_driver(&self, state: DriverState) {
+        if self.is_removed() {
+            return;
+        }
         self.lock(|s| s.driver = state);
         defmt::info!("driver state {}", state);
     }

@@ -12,9 +12,10 @@
 //! critical section: an irq-saving spinlock in the kernel). It is held for a few field
 //! updates only: never across an hcall, a copy to or from user space, or a wake.
 
-use core::cell::RefCell;
 use core::future::Future;
 use core::pin::Pin;
+use core::sync::atomic::AtomicBool;
+use core::sync::atomic::Ordering;
 use core::task::Context;
 use core::task::Poll;
 
@@ -88,7 +89,7 @@ pub struct Vmc<D: Device, W: Waiters> {
     pub(crate) waiters: W,
     pub(crate) params: Params,
     local: &'static [LocalBuf],
-    state: Mutex<Cs, RefCell<State>>,
+    state: Mutex<Cs, State>,
     /// Raised by [`Vmc::interrupt`]; the CRQ task waits on it.
     pub(crate) irq: Signal<Cs, ()>,
     /// Handshake messages for the link task.
@@ -98,6 +99,8 @@ pub struct Vmc<D: Device, W: Waiters> {
     pub(crate) reset: Signal<Cs, ResetCause>,
     /// Kicks for the session tasks: "look at your connection".
     pub(crate) session_kick: [Signal<Cs, ()>; MAX_HMCS],
+    /// The device is gone ([`Vmc::remove`]): nothing it sends is looked at any more.
+    removed: AtomicBool,
 }
 
 /// Why [`Vmc::new`] refused its arguments.
@@ -125,11 +128,12 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             waiters,
             params,
             local,
-            state: Mutex::new(RefCell::new(State::new())),
+            state: Mutex::new(State::new()),
             irq: Signal::new(),
             link: Channel::new(),
             reset: Signal::new(),
             session_kick: [const { Signal::new() }; MAX_HMCS],
+            removed: AtomicBool::new(false),
         })
     }
 
@@ -149,11 +153,19 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         self.irq.signal(());
     }
 
-    /// Runs `f` on the state under the lock. `f` must not call back into `self` (it only
-    /// gets the state, and every caller passes a closure over plain data), so the
-    /// `RefCell` is never borrowed twice.
+    /// Runs `f` on the state under the lock.
+    ///
+    /// Every closure passed here (in `vmc.rs`, `tasks.rs` and `api.rs`) updates the
+    /// state it is given and calls nothing that takes this lock again: no hcall, no
+    /// wake, no user copy, no other `lock`. That is the one rule of the core's locking,
+    /// and it is also what makes the `&mut` below unique. (A `RefCell` would check it at
+    /// run time, but its failure path is a panic, and the kernel build must have none.)
     pub(crate) fn lock<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        self.state.lock(|cell| f(&mut cell.borrow_mut()))
+        // SAFETY: `lock_mut` requires that it is not re-entered for this mutex while
+        // `f` runs. The critical section excludes every other CPU and interrupt, and
+        // on this CPU `f` never calls `lock` (the rule above, kept by every closure in
+        // this crate), so this is the only `&mut State` in existence.
+        unsafe { self.state.lock_mut(f) }
     }
 
     /// A copy of the counters.
@@ -236,8 +248,33 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         self.wake_all();
     }
 
+    /// The device went away (VIO remove, or the simulator's "remove"): every session
+    /// is hung up, every waiter woken, and from now on the driver stays failed and
+    /// ignores the queue. Open files see POLLHUP, EBADFD from read and EIO from write
+    /// and SETHMCID until they are closed.
+    pub fn remove(&self) {
+        self.removed.store(true, Ordering::Release);
+        self.lock(|s| {
+            s.driver = DriverState::Failed;
+            s.negotiated = None;
+            for conn in s.conns.iter_mut() {
+                conn.forget();
+            }
+        });
+        defmt::warn!("device removed");
+        self.wake_all();
+    }
+
+    /// Whether [`Vmc::remove`] was called.
+    pub fn is_removed(&self) -> bool {
+        self.removed.load(Ordering::Acquire)
+    }
+
     /// Handles one entry taken off the queue.
     pub(crate) async fn dispatch(&self, raw: [u8; CRQ_ENTRY_SIZE]) {
+        if self.is_removed() {
+            return;
+        }
         self.lock(|s| s.stats.crq_in += 1);
         let repr = match CrqRepr::from_bytes(&raw) {
             Ok(repr) => repr,

@@ -328,4 +328,37 @@ fn task_futures_fit_the_kernel_executor_slots() {
         eprintln!("{name}: {size} bytes");
         assert!(size <= 512, "{name} is {size} bytes");
     }
+    // The kernel glue builds a `Vmc` on the stack before boxing it.
+    let vmc = std::mem::size_of::<common::TestVmc>();
+    eprintln!("Vmc: {vmc} bytes");
+    assert!(vmc <= 4096, "Vmc is {vmc} bytes: too big for a kernel stack frame");
+}
+
+#[test]
+fn device_removal_hangs_up_every_session_for_good() {
+    let rig = Rig::ready_two();
+    let (a, b) = (File::new(), File::new());
+    rig.open(&a, 1);
+    rig.open(&b, 2);
+    rig.write(&a, b"in flight").unwrap();
+    let before = (rig.wakes.get(0), rig.wakes.get(1));
+    rig.vmc.remove();
+    assert!(rig.wakes.get(0) > before.0 && rig.wakes.get(1) > before.1, "blocked readers not woken");
+    rig.run();
+    for f in [&a, &b] {
+        assert_eq!(rig.poll(f), Readiness { readable: false, writable: false, hangup: true });
+        assert_eq!(rig.read(f, 100), Err(Errno::BadFd));
+        assert_eq!(rig.write(f, b"x"), Err(Errno::Io));
+    }
+    let c = File::new();
+    assert_eq!(rig.vmc.set_hmc_id(&c, &common::hmc_id(3)), Err(Errno::Io));
+    // Whatever the hypervisor still sends is ignored: no recovery after removal.
+    rig.sim.transport_event(0x02);
+    rig.sim.partner_restart();
+    rig.run();
+    assert_eq!(rig.vmc.driver_state(), DriverState::Failed);
+    assert_eq!(rig.vmc.query().state, 4);
+    rig.vmc.release(&a);
+    rig.vmc.release(&b);
+    rig.run();
 }

@@ -19,7 +19,7 @@ esac
 [ -n "$target" ] || { echo "kbuild-cargo: no --target in the kernel's rust flags" >&2; exit 1; }
 
 # The crates the glue names directly; everything else is reached through them.
-externs="ibmvmc ibmvmc_executor embassy_sync futures_util static_cell defmt critical_section"
+externs="ibmvmc ibmvmc_executor ibmvmc_sim embassy_sync futures_util static_cell defmt critical_section"
 
 json="$outdir/kcrates.json"
 (

@@ -25,6 +25,16 @@ mod raw {
         pub(super) fn ibmvmc_now_ns() -> u64;
         pub(super) fn ibmvmc_inject_splat();
         pub(super) fn ibmvmc_inject_leak();
+        pub(super) fn ibmvmc_param_buf_pool_size() -> c_int;
+        pub(super) fn ibmvmc_param_max_hmcs() -> c_int;
+        pub(super) fn ibmvmc_param_max_mtu() -> c_int;
+        pub(super) fn ibmvmc_wake(index: c_int);
+        pub(super) fn ibmvmc_wake_all();
+        pub(super) fn ibmvmc_capable_sys_admin() -> bool;
+        pub(super) fn ibmvmc_cdev_register() -> c_int;
+        pub(super) fn ibmvmc_cdev_unregister();
+        pub(super) fn ibmvmc_sim_irq_raise();
+        pub(super) fn ibmvmc_sim_irq_sync();
     }
 }
 
@@ -118,4 +128,67 @@ pub(crate) fn inject_splat() {
 pub(crate) fn inject_leak() {
     // SAFETY: kmalloc() and printk in process context; the leak is the point.
     unsafe { raw::ibmvmc_inject_leak() }
+}
+
+/// The module parameters as loaded: (buf_pool_size, max_hmcs, max_mtu). They are
+/// read-only (0444), so these are the values for the module's whole life.
+pub(crate) fn params() -> (i64, i64, i64) {
+    // SAFETY: each reads one int that the module loader wrote before init.
+    unsafe {
+        (
+            i64::from(raw::ibmvmc_param_buf_pool_size()),
+            i64::from(raw::ibmvmc_param_max_hmcs()),
+            i64::from(raw::ibmvmc_param_max_mtu()),
+        )
+    }
+}
+
+/// Wakes the wait queue of HMC connection `index` (any other value: the queue of
+/// files without a connection). Any context.
+pub(crate) fn wake(index: u8) {
+    // SAFETY: wake_up_interruptible() on a static, initialised wait queue; the index
+    // is range-checked on the C side.
+    unsafe { raw::ibmvmc_wake(c_int::from(index)) }
+}
+
+/// Wakes every wait queue. Any context.
+pub(crate) fn wake_all() {
+    // SAFETY: as `wake`, for each static wait queue.
+    unsafe { raw::ibmvmc_wake_all() }
+}
+
+/// Whether the calling task has CAP_SYS_ADMIN. Process context.
+pub(crate) fn capable_sys_admin() -> bool {
+    // SAFETY: capable() reads the current task's credentials.
+    unsafe { raw::ibmvmc_capable_sys_admin() }
+}
+
+/// Registers /dev/ibmvmc and the debugfs files. Process context; once, after the
+/// driver instance exists (the file operations use it from the first open).
+pub(crate) fn cdev_register() -> kernel::error::Result {
+    // SAFETY: module init, process context; registers static objects once.
+    let rc = unsafe { raw::ibmvmc_cdev_register() };
+    if rc < 0 {
+        return Err(kernel::error::Error::from_errno(rc));
+    }
+    Ok(())
+}
+
+/// Removes /dev/ibmvmc and the debugfs files. Process context; no file can be open
+/// (the file operations' owner pins the module).
+pub(crate) fn cdev_unregister() {
+    // SAFETY: module exit after a successful `cdev_register`.
+    unsafe { raw::ibmvmc_cdev_unregister() }
+}
+
+/// Raises the simulator's interrupt (a hard irq_work). Any context.
+pub(crate) fn sim_irq_raise() {
+    // SAFETY: irq_work_queue() on a static irq_work is safe in any context.
+    unsafe { raw::ibmvmc_sim_irq_raise() }
+}
+
+/// Waits until the simulator's interrupt is not running. Process context.
+pub(crate) fn sim_irq_sync() {
+    // SAFETY: irq_work_sync() may sleep; called from module exit.
+    unsafe { raw::ibmvmc_sim_irq_sync() }
 }

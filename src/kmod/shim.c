@@ -111,6 +111,27 @@ void ibmvmc_test_irq_sync(void)
 	irq_work_sync(&ibmvmc_test_irq);
 }
 
+/*
+ * The simulator's "CRQ interrupt": like the real VIO interrupt it runs in hard-IRQ
+ * context, where the handler disables the source and pends the executor.
+ */
+static void ibmvmc_sim_irq_fn(struct irq_work *work)
+{
+	ibmvmc_rs_sim_irq();
+}
+
+static struct irq_work ibmvmc_sim_irq = IRQ_WORK_INIT_HARD(ibmvmc_sim_irq_fn);
+
+void ibmvmc_sim_irq_raise(void)
+{
+	irq_work_queue(&ibmvmc_sim_irq);
+}
+
+void ibmvmc_sim_irq_sync(void)
+{
+	irq_work_sync(&ibmvmc_sim_irq);
+}
+
 bool ibmvmc_in_hardirq(void)
 {
 	return in_hardirq();

@@ -21,8 +21,39 @@ u64 ibmvmc_now_ns(void);
 void ibmvmc_inject_splat(void);
 void ibmvmc_inject_leak(void);
 
+/* cdev.c: the misc device, wait queues, parameters, debugfs */
+int ibmvmc_param_buf_pool_size(void);
+int ibmvmc_param_max_hmcs(void);
+int ibmvmc_param_max_mtu(void);
+void ibmvmc_wake(int index);
+void ibmvmc_wake_all(void);
+bool ibmvmc_capable_sys_admin(void);
+int ibmvmc_cdev_register(void);
+void ibmvmc_cdev_unregister(void);
+void ibmvmc_sim_irq_raise(void);
+void ibmvmc_sim_irq_sync(void);
+
 /* C -> Rust */
 void ibmvmc_rs_bottom_half(void);
 void ibmvmc_rs_test_irq(void);
+void ibmvmc_rs_sim_irq(void);
+
+/* ibmvmc_rs_poll() bits */
+#define IBMVMC_READABLE 1
+#define IBMVMC_WRITABLE 2
+#define IBMVMC_HANGUP 4
+/* ibmvmc_rs_debugfs_text() selectors */
+#define IBMVMC_TEXT_STATS 0
+#define IBMVMC_TEXT_SIM 1
+
+void *ibmvmc_rs_open(void);
+void ibmvmc_rs_release(void *session);
+ssize_t ibmvmc_rs_read(void *session, char __user *buf, size_t len);
+ssize_t ibmvmc_rs_write(void *session, const char __user *buf, size_t len);
+int ibmvmc_rs_poll(void *session);
+int ibmvmc_rs_wait_index(void *session);
+long ibmvmc_rs_ioctl(void *session, unsigned int cmd, unsigned long arg);
+ssize_t ibmvmc_rs_debugfs_text(int which, char *buf, size_t len);
+long ibmvmc_rs_sim_command(const char *cmd, size_t len);
 
 #endif

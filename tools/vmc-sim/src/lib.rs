@@ -122,7 +122,13 @@ pub struct SimConfig {
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig {
+        SimConfig::DEFAULT
+    }
+}
+
+impl SimConfig {
+    /// The default configuration, usable in `const` context (see [`Sim::new_static`]).
+    pub const DEFAULT: SimConfig = SimConfig {
             max_hmcs: 2,
             pool_size: 64,
             mtu: 16384,
@@ -134,8 +140,7 @@ impl Default for SimConfig {
             partner_present: true,
             open_add_buffers: 63,
             seed_buffers: true,
-        }
-    }
+    };
 }
 
 impl SimConfig {
@@ -246,6 +251,28 @@ pub struct SimStats {
     pub dropped_to_partition: u32,
 }
 
+impl SimStats {
+    /// All counters zero.
+    pub const ZERO: SimStats = SimStats {
+        inits: 0,
+        capabilities: 0,
+        opens: 0,
+        closes: 0,
+        signals_in: 0,
+        signals_out: 0,
+        echoes: 0,
+        exchange_ops: 0,
+        hmc_closes: 0,
+        raw_echoes: 0,
+        add_buffer_failures: 0,
+        remove_buffer_responses: 0,
+        protocol_errors: 0,
+        rdma_ok: 0,
+        rdma_failed: 0,
+        dropped_to_partition: 0,
+    };
+}
+
 /// Which way a traced entry went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
 pub enum Direction {
@@ -276,6 +303,41 @@ impl Sim {
             return Err(SimError::HvMemoryTooSmall);
         }
         Ok(Sim { state: Mutex::new(RefCell::new(State::new(config, hv_mem))) })
+    }
+
+    /// A simulator for `config` without hypervisor memory yet, built at compile time
+    /// so that it can be a `static`: a `Sim` is about 14 KiB, too big to build on a
+    /// kernel stack. [`Sim::attach`] gives it its memory; until then every hcall
+    /// fails (the partition's queue works, no buffer exists).
+    pub const fn new_static(config: SimConfig) -> Sim {
+        Sim { state: Mutex::new(RefCell::new(State::new(config, &mut []))) }
+    }
+
+    /// Gives a [`Sim::new_static`] simulator its hypervisor memory, checking the
+    /// configuration as [`Sim::new`] does.
+    ///
+    /// # Errors
+    /// As [`Sim::new`].
+    pub fn attach(&self, hv_mem: &'static mut [u8]) -> Result<(), SimError> {
+        self.with(Err(SimError::BadConfig), |s| {
+            if !s.cfg.valid() {
+                return Err(SimError::BadConfig);
+            }
+            if hv_mem.len() < s.cfg.hv_mem_len() {
+                return Err(SimError::HvMemoryTooSmall);
+            }
+            s.mem = hv_mem;
+            Ok(())
+        })
+    }
+
+    /// Takes the hypervisor memory back (before the caller frees it) and stops the
+    /// interrupt hook. The simulator then answers nothing that needs memory.
+    pub fn detach(&self) {
+        self.with((), |s| {
+            s.mem = &mut [];
+            s.hook = None;
+        });
     }
 
     /// Runs `f` on the state under the lock, then, with the lock released, calls the

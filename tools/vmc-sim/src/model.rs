@@ -114,7 +114,7 @@ pub(crate) struct Negotiated {
 
 pub(crate) struct State {
     pub(crate) cfg: SimConfig,
-    mem: &'static mut [u8],
+    pub(crate) mem: &'static mut [u8],
     pub(crate) hook: Option<&'static (dyn Fn() + Sync)>,
     /// The interrupt is to be raised once the lock is released.
     pub(crate) pending_irq: bool,
@@ -168,7 +168,7 @@ fn in_window(window: (u64, u64), ioba: u64, len: usize) -> bool {
 }
 
 impl State {
-    pub(crate) fn new(cfg: SimConfig, mem: &'static mut [u8]) -> Self {
+    pub(crate) const fn new(cfg: SimConfig, mem: &'static mut [u8]) -> Self {
         State {
             cfg,
             mem,
@@ -191,7 +191,7 @@ impl State {
             triggers: [None; MAX_TRIGGERS],
             failures: [(HcallRc::SUCCESS, 0); 6],
             request_vmc: (HcallRc::SUCCESS, DEFAULT_DRC_INDEX),
-            stats: SimStats::default(),
+            stats: SimStats::ZERO,
             trace: Trace::new(),
         }
     }

@@ -488,3 +488,18 @@ fn struct_stays_small() {
     eprintln!("size_of::<Sim>() = {}", core::mem::size_of::<Sim>());
     assert!(core::mem::size_of::<Sim>() < 16 * 1024, "{}", core::mem::size_of::<Sim>());
 }
+
+#[test]
+fn a_static_simulator_needs_its_memory_attached() {
+    static SIM: Sim = Sim::new_static(SimConfig::DEFAULT);
+    let sim = &SIM;
+    assert_eq!(sim.reg_crq(), HcallRc::SUCCESS);
+    assert_eq!(sim.send_crq(&CrqRepr::Init.to_bytes()), HcallRc::SUCCESS);
+    assert_eq!(sim.next_crq().map(|e| CrqRepr::from_bytes(&e)), Some(Ok(CrqRepr::InitComplete)));
+    // No memory yet: an RDMA into any buffer fails.
+    assert!(!sim.rdma_to_hv(&[1, 2, 3], 0, 0x1000_0000).is_success());
+    assert_eq!(sim.attach(vec![0u8; 10].leak()), Err(SimError::HvMemoryTooSmall));
+    sim.attach(vec![0u8; SimConfig::DEFAULT.hv_mem_len()].leak()).expect("attach");
+    sim.detach();
+    assert!(!sim.rdma_to_hv(&[1, 2, 3], 0, 0x1000_0000).is_success());
+}

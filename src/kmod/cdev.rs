@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+
+//! The file operations of /dev/ibmvmc, called from the table in `cdev.c`: each turns
+//! VFS arguments into a call of the core's API (`ibmvmc::api`) and its result into an
+//! errno. User memory is copied with `kernel::uaccess`, inside the closures the core
+//! runs with no lock held.
+
+use core::ffi::c_void;
+
+use ibmvmc::Errno;
+use ibmvmc::File;
+use kernel::alloc::flags::GFP_KERNEL;
+use kernel::alloc::KBox;
+use kernel::ffi::{c_char, c_int, c_long, c_uint, c_ulong};
+use kernel::ioctl::_IOR;
+use kernel::ioctl::_IOW;
+use kernel::uaccess::UserPtr;
+use kernel::uaccess::UserSlice;
+
+use crate::ffi;
+use crate::instance::current;
+
+/// ioctl type of the VMC device.
+const VMC_BASE: u32 = 0xCC;
+/// `_IOW(0xCC, 0x00, unsigned char *)`: the size field is a pointer's, 8 here.
+const VMC_IOCTL_SETHMCID: u32 = _IOW::<*const u8>(VMC_BASE, 0x00);
+/// The same from a 32-bit process, whose pointers have 4 bytes.
+const VMC_IOCTL_SETHMCID_32: u32 = _IOW::<u32>(VMC_BASE, 0x00);
+/// `_IOR(0xCC, 0x01, struct ibmvmc_query_struct)`: three ints.
+const VMC_IOCTL_QUERY: u32 = _IOR::<[i32; 3]>(VMC_BASE, 0x01);
+/// `_IOR(0xCC, 0x02, u32)`.
+const VMC_IOCTL_REQUESTVMC: u32 = _IOR::<u32>(VMC_BASE, 0x02);
+
+/// `ibmvmc_rs_poll` bits, as in shim.h.
+const READABLE: c_int = 1;
+const WRITABLE: c_int = 2;
+const HANGUP: c_int = 4;
+
+fn errno(e: Errno) -> isize {
+    -(e.to_errno() as isize)
+}
+
+fn fault<T>(_: T) -> Errno {
+    Errno::Fault
+}
+
+/// The per-file state behind `file->private_data`.
+///
+/// # Safety
+/// `session` must be a pointer returned by `ibmvmc_rs_open` and not yet passed to
+/// `ibmvmc_rs_release`: the VFS guarantees both for `private_data` of an open file.
+unsafe fn file<'a>(session: *mut c_void) -> &'a File {
+    // SAFETY: per the function's contract, `session` is the live `KBox<File>` leaked
+    // by `ibmvmc_rs_open`, freed only by `ibmvmc_rs_release` after the last file
+    // operation on it has returned.
+    unsafe { &*session.cast_const().cast::<File>() }
+}
+
+#[no_mangle]
+extern "C" fn ibmvmc_rs_open() -> *mut c_void {
+    match KBox::new(File::new(), GFP_KERNEL) {
+        Ok(file) => KBox::into_raw(file).cast::<c_void>(),
+        Err(_) => core::ptr::null_mut(),
+    }
+}
+
+/// # Safety
+/// `session` comes from `ibmvmc_rs_open`; called once, after the last other operation.
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_release(session: *mut c_void) {
+    // SAFETY: `release` is the last file operation, so no other reference to the file
+    // state exists; the pointer came from `KBox::into_raw` in `ibmvmc_rs_open`.
+    let file = unsafe { KBox::from_raw(session.cast::<File>()) };
+    if let Some(instance) = current() {
+        instance.vmc.release(&file);
+    }
+}
+
+/// # Safety
+/// `session` is a live file state (see [`file`]); `buf` is a user pointer.
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_read(session: *mut c_void, buf: *mut c_char, len: usize) -> isize {
+    // SAFETY: the caller passes `private_data` of an open file.
+    let file = unsafe { file(session) };
+    let Some(instance) = current() else {
+        return errno(Errno::Io);
+    };
+    let mut writer = UserSlice::new(UserPtr::from_addr(buf as usize), len).writer();
+    match instance.vmc.read(file, len, |message| writer.write_slice(message).map_err(fault)) {
+        Ok(n) => n as isize,
+        Err(e) => errno(e),
+    }
+}
+
+/// # Safety
+/// `session` is a live file state (see [`file`]); `buf` is a user pointer.
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_write(session: *mut c_void, buf: *const c_char, len: usize) -> isize {
+    // SAFETY: the caller passes `private_data` of an open file.
+    let file = unsafe { file(session) };
+    let Some(instance) = current() else {
+        return errno(Errno::Io);
+    };
+    let mut reader = UserSlice::new(UserPtr::from_addr(buf as usize), len).reader();
+    match instance.vmc.write(file, len, |dst| reader.read_slice(dst).map_err(fault)) {
+        Ok(n) => n as isize,
+        Err(e) => errno(e),
+    }
+}
+
+/// # Safety
+/// `session` is a live file state (see [`file`]).
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_poll(session: *mut c_void) -> c_int {
+    // SAFETY: the caller passes `private_data` of an open file.
+    let file = unsafe { file(session) };
+    let Some(instance) = current() else {
+        return HANGUP;
+    };
+    let ready = instance.vmc.poll(file);
+    (if ready.readable { READABLE } else { 0 })
+        | (if ready.writable { WRITABLE } else { 0 })
+        | (if ready.hangup { HANGUP } else { 0 })
+}
+
+/// The wait queue a file sleeps on: its connection's, or -1 (files without one).
+///
+/// # Safety
+/// `session` is a live file state (see [`file`]).
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_wait_index(session: *mut c_void) -> c_int {
+    // SAFETY: the caller passes `private_data` of an open file.
+    let file = unsafe { file(session) };
+    match current().and_then(|instance| instance.vmc.wait_index(file)) {
+        Some(index) => c_int::from(index),
+        None => -1,
+    }
+}
+
+/// # Safety
+/// `session` is a live file state (see [`file`]); `arg` is the ioctl's user argument.
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_ioctl(session: *mut c_void, cmd: c_uint, arg: c_ulong) -> c_long {
+    // SAFETY: the caller passes `private_data` of an open file.
+    let file = unsafe { file(session) };
+    let Some(instance) = current() else {
+        return errno(Errno::Io) as c_long;
+    };
+    let vmc = instance.vmc;
+    let user = UserPtr::from_addr(arg);
+    let result: core::result::Result<(), Errno> = match cmd {
+        VMC_IOCTL_SETHMCID | VMC_IOCTL_SETHMCID_32 => {
+            let mut hmc_id = [0u8; ibmvmc::wire::HMC_ID_LEN];
+            UserSlice::new(user, hmc_id.len())
+                .reader()
+                .read_slice(&mut hmc_id)
+                .map_err(fault)
+                .and_then(|()| vmc.set_hmc_id(file, &hmc_id))
+        }
+        VMC_IOCTL_QUERY => {
+            let q = vmc.query();
+            let mut bytes = [0u8; 12];
+            for (chunk, value) in bytes.chunks_mut(4).zip([q.have_vmc, q.state, q.vmc_drc_index]) {
+                chunk.copy_from_slice(&value.to_ne_bytes());
+            }
+            UserSlice::new(user, bytes.len()).writer().write_slice(&bytes).map_err(fault)
+        }
+        VMC_IOCTL_REQUESTVMC => {
+            if !ffi::capable_sys_admin() {
+                Err(Errno::Perm)
+            } else {
+                vmc.request_vmc().and_then(|drc_index| {
+                    UserSlice::new(user, 4).writer().write_slice(&drc_index.to_ne_bytes()).map_err(fault)
+                })
+            }
+        }
+        _ => Err(Errno::NoTty),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => errno(e) as c_long,
+    }
+}
+
+/// Writes formatted text into a fixed buffer, truncating when it is full.
+struct Text<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl core::fmt::Write for Text<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let room = self.buf.len().saturating_sub(self.len);
+        let n = s.len().min(room);
+        if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..self.len + n), s.as_bytes().get(..n)) {
+            dst.copy_from_slice(src);
+            self.len += n;
+        }
+        Ok(())
+    }
+}
+
+/// Fills `buf` with debugfs text: 0 = `stats`, 1 = `sim`. Returns its length.
+///
+/// # Safety
+/// `buf` points to `len` writable bytes (a kernel buffer of `cdev.c`).
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len: usize) -> isize {
+    use core::fmt::Write;
+    let Some(instance) = current() else {
+        return errno(Errno::NoDev);
+    };
+    // SAFETY: per the contract, `buf` is `len` writable bytes owned by the caller for
+    // the duration of this call.
+    let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
+    let mut out = Text { buf, len: 0 };
+    let _ = match which {
+        0 => {
+            let s = instance.vmc.stats();
+            let state = instance.vmc.query().state;
+            write!(
+                out,
+                "state {}\ncrq_in {}\ncrq_out {}\nmsgs_in {}\nmsgs_out {}\nbytes_in {}\nbytes_out {}\n\
+                 dropped_invalid {}\ndropped_rdma {}\nresets_partner_gone {}\nresets_suspended {}\n\
+                 resets_partner_restarted {}\nhcall_failures {}\nhcall_closed {}\nhcall_dropped {}\n\
+                 hcall_busy {}\nwakeups_hmc0 {}\nwakeups_hmc1 {}\n",
+                state,
+                s.crq_in,
+                s.crq_out,
+                s.msgs_in,
+                s.msgs_out,
+                s.bytes_in,
+                s.bytes_out,
+                s.dropped_invalid,
+                s.dropped_rdma,
+                s.resets_partner_gone,
+                s.resets_suspended,
+                s.resets_partner_restarted,
+                s.hcall_failures,
+                s.hcall_closed,
+                s.hcall_dropped,
+                s.hcall_busy,
+                instance.wakeups(0),
+                instance.wakeups(1),
+            )
+        }
+        _ => {
+            let s = instance.sim.stats();
+            write!(
+                out,
+                "inits {}\ncapabilities {}\nopens {}\ncloses {}\nsignals_in {}\nsignals_out {}\n\
+                 echoes {}\nexchange_ops {}\nhmc_closes {}\nraw_echoes {}\nadd_buffer_failures {}\n\
+                 remove_buffer_responses {}\nprotocol_errors {}\nrdma_ok {}\nrdma_failed {}\n\
+                 dropped_to_partition {}\n",
+                s.inits,
+                s.capabilities,
+                s.opens,
+                s.closes,
+                s.signals_in,
+                s.signals_out,
+                s.echoes,
+                s.exchange_ops,
+                s.hmc_closes,
+                s.raw_echoes,
+                s.add_buffer_failures,
+                s.remove_buffer_responses,
+                s.protocol_errors,
+                s.rdma_ok,
+                s.rdma_failed,
+                s.dropped_to_partition,
+            )
+        }
+    };
+    out.len as isize
+}
+
+/// Runs one command written to debugfs `ibmvmc/sim`.
+///
+/// # Safety
+/// `cmd` points to `len` readable bytes (a kernel copy of the user's write).
+#[no_mangle]
+unsafe extern "C" fn ibmvmc_rs_sim_command(cmd: *const c_char, len: usize) -> c_long {
+    let Some(instance) = current() else {
+        return errno(Errno::NoDev) as c_long;
+    };
+    // SAFETY: per the contract, `cmd` is `len` readable bytes for this call.
+    let bytes = unsafe { core::slice::from_raw_parts(cmd.cast::<u8>(), len) };
+    let Ok(text) = core::str::from_utf8(bytes) else {
+        return errno(Errno::Inval) as c_long;
+    };
+    match instance.sim_command(text) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno() as c_long,
+    }
+}
