@@ -309,11 +309,17 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// point the partner restarted and lost every session, so we reset (the C driver
     /// only logged it, defect 19).
     fn partner_init(&self) {
-        let in_handshake = self.lock(|s| matches!(s.driver, DriverState::CrqInit | DriverState::SchedReset));
-        if in_handshake {
-            self.link_event(LinkEvent::Init);
-        } else {
-            self.hang_up_all(ResetCause::PartnerRestarted);
+        let state = self.lock(|s| s.driver);
+        match state {
+            // A reset is scheduled and the link task has not started it yet: whatever
+            // the cause, its recovery ends in a handshake with this partner, so a
+            // second Initialize (a partner that restarted twice before we answered)
+            // would only start a second one.
+            DriverState::SchedReset if self.reset.signaled() => {
+                defmt::info!("partner init while a reset is pending: already covered");
+            }
+            DriverState::CrqInit | DriverState::SchedReset => self.link_event(LinkEvent::Init),
+            _ => self.hang_up_all(ResetCause::PartnerRestarted),
         }
     }
 

@@ -90,6 +90,7 @@ fn take(files: &mut [AppFile], f: usize, msg: &[u8]) {
 }
 
 fn run_ops(ops: Vec<Op>) {
+    let clean = !ops.iter().any(|op| matches!(op, Op::Garbage(_) | Op::Fail(..)));
     let config = SimConfig { pool_size: 32, mtu: 4096, max_hmcs: 2, ..SimConfig::default() };
     let (params, _) = Params::clamped(16, 2, 4096);
     let rig = Rig::with(config, params);
@@ -181,6 +182,10 @@ fn run_ops(ops: Vec<Op>) {
     }
     rig.run();
     check_invariants(&rig.vmc.snapshot());
+    if clean && rig.protocol_errors() != 0 {
+        rig.sim.trace(&mut |d, e| eprintln!("{} {:02x?}", match d { ibmvmc_sim::Direction::ToHypervisor => "->", _ => "<-" }, e));
+        panic!("protocol errors: {}", rig.protocol_errors());
+    }
 }
 
 proptest! {
