@@ -268,45 +268,42 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             return Ok(0);
         };
         let outcome = self.fill_and_rdma(index, id, lioba, len, fill);
-        // Hand the buffer to the hypervisor before the Signal, because its answer may
-        // come (on another CPU) before H_SEND_CRQ returns.
-        let current = self.lock(|s| match s.conns.get_mut(index as usize) {
-            Some(conn) if conn.generation == generation => {
-                if outcome.is_ok() {
+        // The buffer goes to the hypervisor and the Signal out in one step under the
+        // lock, after checking that the session is still the one the buffer was taken
+        // from: a Signal can never cross a reset into the next session. (The buffer is
+        // handed over before the send because the answer may use it at once.)
+        let signal = VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id: id as u16, msg_len: len as u32 };
+        let sent = self.lock(|s| {
+            match s.conns.get_mut(index as usize) {
+                // Reset while we copied: the buffer belongs to nobody now.
+                Some(conn) if conn.generation == generation => {
+                    if let Err(e) = outcome {
+                        conn.release_buffer(id, lioba);
+                        return Err(e);
+                    }
                     if let Some(buf) = conn.bufs.get_mut(id as usize) {
                         *buf = Buf::Hypervisor { lioba };
                     }
-                } else {
-                    conn.release_buffer(id, lioba);
                 }
-                true
+                _ => return Err(outcome.err().unwrap_or(Errno::Io)),
             }
-            _ => false,
-        });
-        outcome?;
-        if !current {
-            // Reset while we copied: the buffer belongs to nobody now.
-            return Err(Errno::Io);
-        }
-        let signal = VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id: id as u16, msg_len: len as u32 };
-        let rc = self.send(CrqRepr::Vmc(signal));
-        if rc.is_success() {
-            self.lock(|s| {
+            let rc = self.send_locked(s, CrqRepr::Vmc(signal));
+            if rc.is_success() {
                 s.stats.msgs_out += 1;
                 s.stats.bytes_out += len as u64;
-            });
-            return Ok(len);
-        }
-        // Not delivered: the buffer is still ours.
-        self.lock(|s| {
-            if let Some(conn) = s.conns.get_mut(index as usize) {
-                if conn.generation == generation && conn.bufs.get(id as usize) == Some(&Buf::Hypervisor { lioba }) {
-                    conn.release_buffer(id, lioba);
-                }
+                return Ok(len);
             }
+            // Not delivered: the buffer is still ours.
+            if let Some(conn) = s.conns.get_mut(index as usize) {
+                conn.release_buffer(id, lioba);
+            }
+            Err(if rc == HcallRc::DROPPED || rc.is_busy() { Errno::Busy } else { Errno::Io })
         });
-        self.waiters.wake(index);
-        Err(if rc == HcallRc::DROPPED || rc.is_busy() { Errno::Busy } else { Errno::Io })
+        if sent.is_err() {
+            // A send buffer is free again.
+            self.waiters.wake(index);
+        }
+        sent
     }
 
     fn fill_and_rdma(

@@ -247,17 +247,28 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         }
     }
 
-    /// Sends a VMC message from a task, yielding while the hypervisor's queue is full
-    /// (H_DROPPED) or busy.
-    async fn send_from_task(&self, repr: CrqRepr) -> HcallRc {
-        let mut rc = self.send(repr);
+    /// Sends `repr` for connection `hmc_index` if it is still of `generation` and in
+    /// `state`: the check and the send are one step under the lock, so an Open or a
+    /// Close never crosses a reset into the next session. While the hypervisor's queue
+    /// is full (H_DROPPED) or busy, yields and tries again. `None` if the connection
+    /// moved on before it could be sent.
+    async fn send_for(&self, hmc_index: u8, generation: u32, state: ConnState, repr: CrqRepr) -> Option<HcallRc> {
         let mut tries = 0;
-        while (rc == HcallRc::DROPPED || rc.is_busy()) && tries < TASK_BUSY_YIELDS {
-            YieldNow::new().await;
-            rc = self.send(repr);
-            tries += 1;
+        loop {
+            let rc = self.lock(|s| {
+                match s.conns.get(hmc_index as usize) {
+                    Some(conn) if conn.generation == generation && conn.state == state => {}
+                    _ => return None,
+                }
+                Some(self.send_locked(s, repr))
+            })?;
+            if (rc == HcallRc::DROPPED || rc.is_busy()) && tries < TASK_BUSY_YIELDS {
+                tries += 1;
+                YieldNow::new().await;
+                continue;
+            }
+            return Some(rc);
         }
-        rc
     }
 
     /// RDMAs the HMC ID and sends Interface Open, if SETHMCID asked for it.
@@ -289,17 +300,18 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         };
         let rc = if rc.is_success() {
             let open = VmcMessage::InterfaceOpen { hmc_session: session, hmc_index, buffer_id: id as u16 };
-            self.send_from_task(CrqRepr::Vmc(open)).await
+            self.send_for(hmc_index, generation, ConnState::Opening, CrqRepr::Vmc(open)).await
         } else {
             defmt::error!("hmc {=u8}: rdma of the HMC ID failed rc={=i64}", hmc_index, rc.0);
-            rc
+            Some(rc)
         };
-        if rc.is_success() {
+        if rc.is_some_and(HcallRc::is_success) {
             defmt::info!("hmc {=u8}: open sent, session {=u8}", hmc_index, session);
             return;
         }
         // The open never reached the hypervisor (the C driver ignored this and left
-        // the connection in `opening` for good, defect 3).
+        // the connection in `opening` for good, defect 3), or the file let go of the
+        // connection before it was sent.
         self.lock(|s| {
             if let Some(conn) = s.conns.get_mut(hmc_index as usize) {
                 if conn.generation != generation {
@@ -319,7 +331,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
             }
         });
-        defmt::error!("hmc {=u8}: open failed rc={=i64}", hmc_index, rc.0);
+        defmt::error!("hmc {=u8}: open not sent rc={=i64}", hmc_index, rc.map(|rc| rc.0).unwrap_or(0));
         self.waiters.wake(hmc_index);
     }
 
@@ -340,7 +352,11 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             return;
         };
         let close = VmcMessage::InterfaceClose { hmc_session: session, hmc_index };
-        let rc = self.send_from_task(CrqRepr::Vmc(close)).await;
+        let rc = match self.send_for(hmc_index, generation, ConnState::Closing, CrqRepr::Vmc(close)).await {
+            // Reset meanwhile: the connection is already free.
+            None => return,
+            Some(rc) => rc,
+        };
         if rc.is_success() {
             defmt::info!("hmc {=u8}: close sent, session {=u8}", hmc_index, session);
             return;

@@ -10,7 +10,8 @@
 //!
 //! All state sits behind one lock (embassy-sync's blocking mutex over the platform's
 //! critical section: an irq-saving spinlock in the kernel). It is held for a few field
-//! updates only: never across an hcall, a copy to or from user space, or a wake.
+//! updates and for H_SEND_CRQ (which never sleeps, and must not cross a reset); never
+//! across H_COPY_RDMA, a copy to or from user space, or a wake.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -200,10 +201,17 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         }
     }
 
-    /// Sends one entry, repeating H_BUSY up to [`BUSY_RETRIES`] times, and counts the
-    /// outcome. Used from process context and from tasks (which do not need to yield
-    /// between attempts here: a busy H_SEND_CRQ clears within the hcall's own retry).
+    /// Sends one entry under the lock (see [`Vmc::send_locked`]).
     pub(crate) fn send(&self, repr: CrqRepr) -> HcallRc {
+        self.lock(|s| self.send_locked(s, repr))
+    }
+
+    /// Sends one entry, repeating H_BUSY up to [`BUSY_RETRIES`] times, and counts the
+    /// outcome. Runs under the lock (the caller's `s`): H_SEND_CRQ never sleeps, and
+    /// sending while the state cannot change is what keeps a Signal, an Open or a Close
+    /// from crossing a reset (the check of the session's generation and the send are
+    /// one step). Nothing in it takes the lock again.
+    pub(crate) fn send_locked(&self, s: &mut State, repr: CrqRepr) -> HcallRc {
         let entry = repr.to_bytes();
         let mut rc = self.dev.send_crq(&entry);
         let mut tries = 1;
@@ -211,16 +219,11 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             rc = self.dev.send_crq(&entry);
             tries += 1;
         }
-        self.lock(|s| {
-            if rc.is_success() {
-                s.stats.crq_out += 1;
-            } else {
-                s.count_hcall(rc);
-            }
-        });
         if rc.is_success() {
+            s.stats.crq_out += 1;
             defmt::debug!("crq out: {}", repr);
         } else {
+            s.count_hcall(rc);
             defmt::warn!("crq out failed rc={}: {}", rc.0, repr);
         }
         rc
