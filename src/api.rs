@@ -138,12 +138,17 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     ///   (the file keeps the connection; call again, or close to give it back).
     pub fn set_hmc_id(&self, file: &File, hmc_id: &[u8; HMC_ID_LEN]) -> Result<(), Errno> {
         let result = self.lock(|s| {
+            // A file whose session was reset stays hung up, whatever the driver does.
+            let held = Self::held(s, file);
+            if let Held::Stale = held {
+                return Err(Errno::Io);
+            }
             let negotiated = match (s.driver, s.negotiated) {
                 (DriverState::Failed, _) => return Err(Errno::Io),
                 (DriverState::Ready, Some(n)) => n,
                 _ => return Err(Errno::Again),
             };
-            let index = match Self::held(s, file) {
+            let index = match held {
                 Held::Stale => return Err(Errno::Io),
                 Held::Current(index) => index,
                 Held::None => {
@@ -267,31 +272,52 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         let Some((index, id, lioba, session, generation)) = reserved else {
             return Ok(0);
         };
-        let outcome = self.fill_and_rdma(index, id, lioba, len, fill);
-        // The buffer goes to the hypervisor and the Signal out in one step under the
-        // lock, after checking that the session is still the one the buffer was taken
-        // from: a Signal can never cross a reset into the next session. (The buffer is
-        // handed over before the send because the answer may use it at once.)
+        // The user copy, with no lock held. Busy only if a reader of a reset session
+        // still copies out of this buffer.
+        let mut guard = match self.local(index, id).and_then(|local| local.borrow()) {
+            Some(guard) => guard,
+            None => return self.unreserve(index, id, lioba, generation, Errno::Busy),
+        };
+        let ioba = guard.ioba();
+        let Some(bytes) = guard.bytes().get_mut(..len) else {
+            return self.unreserve(index, id, lioba, generation, Errno::Io);
+        };
+        if let Err(e) = fill(bytes) {
+            return self.unreserve(index, id, lioba, generation, e);
+        }
+        let message: &[u8] = bytes;
+        // RDMA, hand-over and Signal in one step under the lock, after checking that
+        // the session is still the one the buffer was taken from. Between a reset and
+        // this check the hypervisor may have given the same buffer to the next session:
+        // an RDMA or a Signal of ours must never reach it. (The buffer is handed over
+        // before the Signal because the answer may use it at once.) H_COPY_RDMA and
+        // H_SEND_CRQ do not sleep.
         let signal = VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id: id as u16, msg_len: len as u32 };
         let sent = self.lock(|s| {
-            match s.conns.get_mut(index as usize) {
+            match s.conns.get(index as usize) {
+                Some(conn) if conn.generation == generation => {}
                 // Reset while we copied: the buffer belongs to nobody now.
-                Some(conn) if conn.generation == generation => {
-                    if let Err(e) = outcome {
-                        conn.release_buffer(id, lioba);
-                        return Err(e);
-                    }
-                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
-                        *buf = Buf::Hypervisor { lioba };
-                    }
-                }
-                _ => return Err(outcome.err().unwrap_or(Errno::Io)),
+                _ => return Err(Errno::Io),
             }
-            let rc = self.send_locked(s, CrqRepr::Vmc(signal));
+            let mut rc = self.dev.rdma_to_hv(message, ioba, lioba);
+            let mut tries = 1;
+            while rc.is_busy() && tries < BUSY_RETRIES {
+                rc = self.dev.rdma_to_hv(message, ioba, lioba);
+                tries += 1;
+            }
             if rc.is_success() {
-                s.stats.msgs_out += 1;
-                s.stats.bytes_out += len as u64;
-                return Ok(len);
+                if let Some(buf) = s.conns.get_mut(index as usize).and_then(|c| c.bufs.get_mut(id as usize)) {
+                    *buf = Buf::Hypervisor { lioba };
+                }
+                rc = self.send_locked(s, CrqRepr::Vmc(signal));
+                if rc.is_success() {
+                    s.stats.msgs_out += 1;
+                    s.stats.bytes_out += len as u64;
+                    return Ok(len);
+                }
+            } else {
+                s.count_hcall(rc);
+                defmt::error!("hmc {=u8}: rdma out of buffer {=u8} failed rc={=i64}", index, id, rc.0);
             }
             // Not delivered: the buffer is still ours.
             if let Some(conn) = s.conns.get_mut(index as usize) {
@@ -299,6 +325,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             }
             Err(if rc == HcallRc::DROPPED || rc.is_busy() { Errno::Busy } else { Errno::Io })
         });
+        drop(guard);
         if sent.is_err() {
             // A send buffer is free again.
             self.waiters.wake(index);
@@ -306,32 +333,17 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         sent
     }
 
-    fn fill_and_rdma(
-        &self,
-        index: u8,
-        id: u8,
-        lioba: u32,
-        len: usize,
-        fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>,
-    ) -> Result<(), Errno> {
-        // Busy only if a reader of a reset session still copies out of it.
-        let mut guard = self.local(index, id).and_then(|local| local.borrow()).ok_or(Errno::Busy)?;
-        let ioba = guard.ioba();
-        let bytes = guard.bytes().get_mut(..len).ok_or(Errno::Io)?;
-        fill(bytes)?;
-        let mut rc = self.dev.rdma_to_hv(bytes, ioba, lioba);
-        let mut tries = 1;
-        while rc.is_busy() && tries < BUSY_RETRIES {
-            rc = self.dev.rdma_to_hv(bytes, ioba, lioba);
-            tries += 1;
-        }
-        if rc.is_success() {
-            Ok(())
-        } else {
-            self.lock(|s| s.count_hcall(rc));
-            defmt::error!("hmc {=u8}: rdma out of buffer {=u8} failed rc={=i64}", index, id, rc.0);
-            Err(if rc.is_busy() { Errno::Busy } else { Errno::Io })
-        }
+    /// Gives a reserved send buffer back (the write failed before reaching the
+    /// hypervisor) and returns `errno`.
+    fn unreserve(&self, index: u8, id: u8, lioba: u32, generation: u32, errno: Errno) -> Result<usize, Errno> {
+        self.lock(|s| {
+            if let Some(conn) = s.conns.get_mut(index as usize) {
+                if conn.generation == generation {
+                    conn.release_buffer(id, lioba);
+                }
+            }
+        });
+        Err(errno)
     }
 
     /// `read()`: the oldest message of the file's session, handed to `drain` (which

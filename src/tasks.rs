@@ -271,6 +271,44 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         }
     }
 
+    /// [`Vmc::send_for`] for Interface Open, with the RDMA of the HMC ID (`local`, at
+    /// `ioba`, to the hypervisor's buffer at `lioba`) done in the same locked step.
+    async fn rdma_and_send(
+        &self,
+        hmc_index: u8,
+        generation: u32,
+        local: &[u8],
+        ioba: u64,
+        lioba: u32,
+        repr: CrqRepr,
+    ) -> Option<HcallRc> {
+        let mut rdma_done = false;
+        let mut tries = 0;
+        loop {
+            let rc = self.lock(|s| {
+                match s.conns.get(hmc_index as usize) {
+                    Some(conn) if conn.generation == generation && conn.state == ConnState::Opening => {}
+                    _ => return None,
+                }
+                if !rdma_done {
+                    let rc = self.dev.rdma_to_hv(local, ioba, lioba);
+                    if !rc.is_success() {
+                        s.count_hcall(rc);
+                        return Some(rc);
+                    }
+                    rdma_done = true;
+                }
+                Some(self.send_locked(s, repr))
+            })?;
+            if (rc == HcallRc::DROPPED || rc.is_busy()) && tries < TASK_BUSY_YIELDS {
+                tries += 1;
+                YieldNow::new().await;
+                continue;
+            }
+            return Some(rc);
+        }
+    }
+
     /// RDMAs the HMC ID and sends Interface Open, if SETHMCID asked for it.
     async fn send_open(&self, hmc_index: u8) {
         let job = self.lock(|s| {
@@ -288,22 +326,19 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         let Some((id, lioba, session, generation)) = job else {
             return;
         };
+        // RDMA of the ID and Interface Open in one step under the lock, checked against
+        // the connection's generation: after a reset the same hypervisor buffer may
+        // belong to the next session, and nothing of ours may reach it.
+        let open = CrqRepr::Vmc(VmcMessage::InterfaceOpen { hmc_session: session, hmc_index, buffer_id: id as u16 });
         let rc = match self.local(hmc_index, id).and_then(|local| local.borrow()) {
             Some(mut guard) => {
                 let ioba = guard.ioba();
                 match guard.bytes().get(..HMC_ID_LEN) {
-                    Some(hmc_id) => self.retry_busy(|| self.dev.rdma_to_hv(hmc_id, ioba, lioba)).await,
-                    None => HcallRc::PARAMETER,
+                    Some(hmc_id) => self.rdma_and_send(hmc_index, generation, hmc_id, ioba, lioba, open).await,
+                    None => Some(HcallRc::PARAMETER),
                 }
             }
-            None => HcallRc::BUSY,
-        };
-        let rc = if rc.is_success() {
-            let open = VmcMessage::InterfaceOpen { hmc_session: session, hmc_index, buffer_id: id as u16 };
-            self.send_for(hmc_index, generation, ConnState::Opening, CrqRepr::Vmc(open)).await
-        } else {
-            defmt::error!("hmc {=u8}: rdma of the HMC ID failed rc={=i64}", hmc_index, rc.0);
-            Some(rc)
+            None => Some(HcallRc::BUSY),
         };
         if rc.is_some_and(HcallRc::is_success) {
             defmt::info!("hmc {=u8}: open sent, session {=u8}", hmc_index, session);
