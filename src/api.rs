@@ -456,22 +456,8 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// H_HARDWARE and any unknown code; [`Errno::NoDev`] for H_RESOURCE;
     /// [`Errno::Inval`] for H_PARAMETER; [`Errno::Busy`] if it stayed busy.
     pub fn request_vmc(&self) -> Result<u32, Errno> {
-        let mut tries = 0;
-        let (rc, drc_index) = loop {
-            let (rc, drc_index) = self.dev.request_vmc();
-            tries += 1;
-            if !rc.is_busy() || tries >= BUSY_RETRIES {
-                break (rc, drc_index);
-            }
-        };
-        let result = match rc {
-            HcallRc::SUCCESS => Ok(drc_index),
-            HcallRc::FUNCTION | HcallRc::AUTHORITY | HcallRc::NOT_AVAILABLE => Err(Errno::Perm),
-            HcallRc::RESOURCE => Err(Errno::NoDev),
-            HcallRc::PARAMETER => Err(Errno::Inval),
-            rc if rc.is_busy() => Err(Errno::Busy),
-            _ => Err(Errno::Io),
-        };
+        let (rc, drc_index) = request_vmc_with(|| self.dev.request_vmc());
+        let result = request_vmc_result(rc, drc_index);
         self.lock(|s| match result {
             Ok(index) => s.vmc_drc_index = index,
             Err(_) => s.count_hcall(rc),
@@ -517,5 +503,30 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 kick.signal(());
             }
         }
+    }
+}
+
+/// H_REQUEST_VMC through `hcall`, repeated while it answers busy (up to
+/// [`BUSY_RETRIES`] times): the last return code and DRC index.
+pub fn request_vmc_with(mut hcall: impl FnMut() -> (HcallRc, u32)) -> (HcallRc, u32) {
+    let mut tries = 1;
+    let mut answer = hcall();
+    while answer.0.is_busy() && tries < BUSY_RETRIES {
+        answer = hcall();
+        tries += 1;
+    }
+    answer
+}
+
+/// VMC_IOCTL_REQUESTVMC's result for H_REQUEST_VMC's return code: the one place the
+/// mapping is decided (also used by a platform that asks before any device exists).
+pub fn request_vmc_result(rc: HcallRc, drc_index: u32) -> Result<u32, Errno> {
+    match rc {
+        HcallRc::SUCCESS => Ok(drc_index),
+        HcallRc::FUNCTION | HcallRc::AUTHORITY | HcallRc::NOT_AVAILABLE => Err(Errno::Perm),
+        HcallRc::RESOURCE => Err(Errno::NoDev),
+        HcallRc::PARAMETER => Err(Errno::Inval),
+        rc if rc.is_busy() => Err(Errno::Busy),
+        _ => Err(Errno::Io),
     }
 }

@@ -3,16 +3,31 @@
 # kernel of that architecture: the usual `make -C $KDIR M=$PWD`, with the toolchain
 # variables the kernel needs and a per-kernel output directory (MO=), so the two
 # architectures and two kernel configs never share objects.
+# The hypervisor backend is the optional second argument or $IBMVMC_BACKEND: sim (the
+# default: the PowerVM simulator, what the test VMs load) or pseries (the real VIO
+# device; ppc64le only). Each backend has its own output directory (sim keeps the
+# plain per-kernel one, pseries adds "-pseries"), so both ppc64le variants coexist.
 # Prints the path of the .ko on stdout.
 source "$(dirname "$0")/lib.sh"
-arch=${1:?usage: build-module.sh x86_64|ppc64le [make args...]}
+usage="usage: build-module.sh x86_64|ppc64le [sim|pseries] [make args...]"
+arch=${1:?$usage}
 shift
-STEP="module-$arch"
+backend=${IBMVMC_BACKEND:-sim}
+case ${1:-} in
+    sim|pseries) backend=$1; shift ;;
+esac
+case $backend in
+    sim) suffix= ;;
+    pseries) suffix=-pseries
+        [ "$arch" = ppc64le ] || die "the pseries backend is ppc64le only" ;;
+    *) die "unknown backend '$backend' ($usage)" ;;
+esac
+STEP="module-$arch$suffix"
 
 kdir=$(kernel_out_dir "$arch")
 [ -f "$kdir/.ibmvmc-done" ] || die "no kernel for $arch: run tools/build-kernel.sh $arch"
 mapfile -t vars < <(kmake_vars "$arch")
-out="$REPO/target/kmod/$(basename "$kdir")"
+out="$REPO/target/kmod/$(basename "$kdir")$suffix"
 mkdir -p "$out"
 
 # The glue is compiled by clippy-driver with the kernel's lint set (rust_common_flags);
@@ -20,7 +35,7 @@ mkdir -p "$out"
 # kernel's own powerpc -Ctarget-feature flags name no source file and do not count.)
 start=$(date +%s)
 make -C "$kdir" M="$REPO" MO="$out" "${vars[@]}" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
-    -j"$(nproc)" "$@" modules 2>&1 | tee "$out/build.log" >&2
+    IBMVMC_BACKEND="$backend" -j"$(nproc)" "$@" modules 2>&1 | tee "$out/build.log" >&2
 [ "${PIPESTATUS[0]}" = 0 ] || die "module build failed"
 own=$(awk -v repo="$REPO/src/" '
     index($0, repo) && /: (warning|error):/ { print; next }

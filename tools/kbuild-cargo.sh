@@ -4,7 +4,9 @@
 # the vendored sources in src/kcrates/vendor. Produces, next to OUT:
 #   OUT            one relocatable object with every crate's code (ld -r of the rlibs),
 #   OUT.flags      rustc arguments (--extern, -L) for the glue crate that uses them.
-# usage: kbuild-cargo.sh OUT TARGET LD      (RUSTFLAGS in the environment)
+# usage: kbuild-cargo.sh OUT TARGET LD      (RUSTFLAGS and IBMVMC_BACKEND in the environment)
+# IBMVMC_BACKEND=sim (the default) adds the simulator crate (feature `sim`); pseries
+# builds without it.
 set -euo pipefail
 out=$1 target=$2 ld=$3
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,13 +21,19 @@ esac
 [ -n "$target" ] || { echo "kbuild-cargo: no --target in the kernel's rust flags" >&2; exit 1; }
 
 # The crates the glue names directly; everything else is reached through them.
-externs="ibmvmc ibmvmc_executor ibmvmc_sim embassy_sync futures_util static_cell defmt critical_section"
+externs="ibmvmc ibmvmc_executor embassy_sync futures_util static_cell defmt critical_section"
+features=()
+case ${IBMVMC_BACKEND:-sim} in
+    sim) features=(--features sim); externs="$externs ibmvmc_sim" ;;
+    pseries) ;;
+    *) echo "kbuild-cargo: unknown IBMVMC_BACKEND '$IBMVMC_BACKEND'" >&2; exit 1 ;;
+esac
 
 json="$outdir/kcrates.json"
 (
     cd "$here/src/kcrates"
     # RUSTC, RUSTC_BOOTSTRAP=1 and the toolchain come from the kernel's make.
-    cargo build "${zflags[@]}" --offline --locked --release --quiet \
+    cargo build "${zflags[@]}" "${features[@]}" --offline --locked --release --quiet \
         --target "$target" --target-dir "$cargo_dir" \
         --message-format=json-render-diagnostics >"$json"
 )

@@ -4,6 +4,12 @@
 //! VFS arguments into a call of the core's API (`ibmvmc::api`) and its result into an
 //! errno. User memory is copied with `kernel::uaccess`, inside the closures the core
 //! runs with no lock held.
+//!
+//! With the simulator an instance exists whenever a file can be open. With the pseries
+//! backend the device node exists before (and without) a probed VMC device; until one
+//! is probed a file behaves as the core treats a file without a connection while the
+//! driver is in `initial`: QUERY reports state 0, SETHMCID EAGAIN, read and write EIO,
+//! poll nothing, and REQUESTVMC makes its hcall (see `pseries.rs`).
 
 use core::ffi::c_void;
 
@@ -83,7 +89,7 @@ unsafe extern "C" fn ibmvmc_rs_read(session: *mut c_void, buf: *mut c_char, len:
     // SAFETY: the caller passes `private_data` of an open file.
     let file = unsafe { file(session) };
     let Some(instance) = current() else {
-        return errno(Errno::Io);
+        return if len == 0 { 0 } else { errno(Errno::Io) };
     };
     let mut writer = UserSlice::new(UserPtr::from_addr(buf as usize), len).writer();
     match instance.vmc.read(file, len, |message| writer.write_slice(message).map_err(fault)) {
@@ -115,7 +121,8 @@ unsafe extern "C" fn ibmvmc_rs_poll(session: *mut c_void) -> c_int {
     // SAFETY: the caller passes `private_data` of an open file.
     let file = unsafe { file(session) };
     let Some(instance) = current() else {
-        return HANGUP;
+        // No device yet: a file without a connection reports nothing (the core's rule).
+        return 0;
     };
     let ready = instance.vmc.poll(file);
     (if ready.readable { READABLE } else { 0 })
@@ -144,7 +151,10 @@ unsafe extern "C" fn ibmvmc_rs_ioctl(session: *mut c_void, cmd: c_uint, arg: c_u
     // SAFETY: the caller passes `private_data` of an open file.
     let file = unsafe { file(session) };
     let Some(instance) = current() else {
-        return errno(Errno::Io) as c_long;
+        return match no_device_ioctl(cmd, arg) {
+            Ok(()) => 0,
+            Err(e) => errno(e) as c_long,
+        };
     };
     let vmc = instance.vmc;
     let user = UserPtr::from_addr(arg);
@@ -179,6 +189,30 @@ unsafe extern "C" fn ibmvmc_rs_ioctl(session: *mut c_void, cmd: c_uint, arg: c_u
     match result {
         Ok(()) => 0,
         Err(e) => errno(e) as c_long,
+    }
+}
+
+/// The ioctls while no device exists (pseries, before a probe): the driver is in
+/// `initial`, as QUERY says.
+fn no_device_ioctl(cmd: c_uint, arg: c_ulong) -> core::result::Result<(), Errno> {
+    let user = UserPtr::from_addr(arg);
+    match cmd {
+        // The core's answer while the driver is not ready.
+        VMC_IOCTL_SETHMCID | VMC_IOCTL_SETHMCID_32 => Err(Errno::Again),
+        VMC_IOCTL_QUERY => UserSlice::new(user, 12).writer().write_slice(&[0u8; 12]).map_err(fault),
+        VMC_IOCTL_REQUESTVMC => {
+            if !ffi::capable_sys_admin() {
+                return Err(Errno::Perm);
+            }
+            #[cfg(ibmvmc_pseries)]
+            let result = crate::pseries::request_vmc_without_device();
+            #[cfg(not(ibmvmc_pseries))]
+            let result: core::result::Result<u32, Errno> = Err(Errno::Io);
+            result.and_then(|drc_index| {
+                UserSlice::new(user, 4).writer().write_slice(&drc_index.to_ne_bytes()).map_err(fault)
+            })
+        }
+        _ => Err(Errno::NoTty),
     }
 }
 
@@ -244,6 +278,9 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
                 instance.wakeups(1),
             )
         }
+        #[cfg(not(ibmvmc_sim))]
+        _ => return errno(Errno::NoDev),
+        #[cfg(ibmvmc_sim)]
         _ => {
             let s = instance.sim.stats();
             write!(
@@ -274,10 +311,11 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
     out.len as isize
 }
 
-/// Runs one command written to debugfs `ibmvmc/sim`.
+/// Runs one command written to debugfs `ibmvmc/sim` (simulator builds only).
 ///
 /// # Safety
 /// `cmd` points to `len` readable bytes (a kernel copy of the user's write).
+#[cfg(ibmvmc_sim)]
 #[no_mangle]
 unsafe extern "C" fn ibmvmc_rs_sim_command(cmd: *const c_char, len: usize) -> c_long {
     let Some(instance) = current() else {

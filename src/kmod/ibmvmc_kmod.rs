@@ -8,14 +8,22 @@
 //! critical section and defmt logger (`platform`), and the executor's pender and
 //! bottom half (`bh`); it builds the driver instance over its hypervisor backend
 //! (`instance`) and connects /dev/ibmvmc to the core's API (`cdev.c`, `cdev.rs`).
+//!
+//! The backend is chosen at build time (`IBMVMC_BACKEND`, see `/Kbuild`): the PowerVM
+//! simulator (`--cfg ibmvmc_sim`, built at load) or the VMC's VIO device
+//! (`--cfg ibmvmc_pseries`, `pseries.rs`, built when the device is probed).
 
 use kernel::prelude::*;
 
 mod bh;
 mod cdev;
+// The pseries build leaves the simulator's irq_work wrappers unused.
+#[cfg_attr(ibmvmc_pseries, allow(dead_code))]
 mod ffi;
 mod instance;
 mod platform;
+#[cfg(ibmvmc_pseries)]
+mod pseries;
 mod selftest;
 
 module! {
@@ -26,8 +34,8 @@ module! {
     license: "GPL",
     params: {
         bh_mode: u32 {
-            default: 0,
-            description: "Where the executor runs: 0 = BH workqueue (softirq), 1 = high-priority workqueue",
+            default: 1,
+            description: "Where the executor runs: 1 = high-priority workqueue (default), 0 = BH workqueue (softirq)",
         },
         inject_splat: bool {
             default: false,
@@ -41,16 +49,33 @@ module! {
 }
 
 struct IbmVmc {
+    /// The simulator's instance (the pseries one belongs to `pseries.rs`).
+    #[cfg(ibmvmc_sim)]
     instance: Option<KBox<instance::Instance>>,
     registered: bool,
+    /// The VIO driver is registered.
+    #[cfg(ibmvmc_pseries)]
+    vio_registered: bool,
 }
+
+/// Name of the backend, for the log.
+#[cfg(ibmvmc_sim)]
+const BACKEND: &str = "simulator";
+#[cfg(ibmvmc_pseries)]
+const BACKEND: &str = "pseries";
 
 impl kernel::Module for IbmVmc {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let bh_mode = module_parameters::bh_mode.value();
         bh::start(bh_mode);
         // From here on, dropping `this` (also on an error return) tears everything down.
-        let mut this = IbmVmc { instance: None, registered: false };
+        let mut this = IbmVmc {
+            #[cfg(ibmvmc_sim)]
+            instance: None,
+            registered: false,
+            #[cfg(ibmvmc_pseries)]
+            vio_registered: false,
+        };
         if module_parameters::inject_splat.value() {
             ffi::inject_splat();
         }
@@ -72,15 +97,26 @@ impl kernel::Module for IbmVmc {
                 params.max_mtu()
             );
         }
-        let instance = this.instance.insert(instance::Instance::new(params)?);
-        instance.start()?;
+        #[cfg(ibmvmc_sim)]
+        {
+            let instance = this.instance.insert(instance::Instance::new(params)?);
+            instance.start()?;
+        }
         ffi::cdev_register()?;
         this.registered = true;
+        // After the device node: the file operations work without a device, and
+        // probe (which may run right here) publishes the instance they then use.
+        #[cfg(ibmvmc_pseries)]
+        {
+            pseries::register()?;
+            this.vio_registered = true;
+        }
         pr_info!(
-            "/dev/ibmvmc ready: buf_pool_size={} max_hmcs={} max_mtu={}, simulator backend\n",
+            "/dev/ibmvmc ready: buf_pool_size={} max_hmcs={} max_mtu={}, {} backend\n",
             params.buf_pool_size(),
             params.max_hmcs(),
-            params.max_mtu()
+            params.max_mtu(),
+            BACKEND
         );
         Ok(this)
     }
@@ -91,7 +127,12 @@ impl Drop for IbmVmc {
         // Order matters: no more file operations (none can be open: they pin the
         // module), no new polls, then no interrupt-like wake sources, then drop the
         // futures while nothing can poll them (see `bh::stop`), and only then the
-        // memory they referenced.
+        // memory they referenced. With pseries, remove runs first (the device hangs up
+        // its sessions, frees its IRQ and queue, and unmaps its buffers).
+        #[cfg(ibmvmc_pseries)]
+        if self.vio_registered {
+            pseries::unregister();
+        }
         if self.registered {
             ffi::cdev_unregister();
         }
@@ -100,7 +141,10 @@ impl Drop for IbmVmc {
         ffi::test_irq_sync();
         ffi::sim_irq_sync();
         let report = bh::EXECUTOR.shutdown();
+        #[cfg(ibmvmc_sim)]
         drop(self.instance.take());
+        #[cfg(ibmvmc_pseries)]
+        pseries::release();
         if !report.drained {
             // Cannot happen after bh::stop(): no poll() can be running any more.
             pr_warn!("executor shutdown left futures to a running poll\n");

@@ -3,27 +3,35 @@
 //! The driver instance: the core (`ibmvmc::Vmc`) over its hypervisor backend, its
 //! memory, and its tasks on the executor.
 //!
-//! This build's backend is the PowerVM simulator (`ibmvmc_sim`), raising its CRQ
-//! interrupt through a hard irq_work like the real VIO interrupt. Memory the core and
-//! the simulator need for the instance's whole life (the hypervisor's buffers, the
-//! partition's message buffers, the core's state) is allocated at load, handed
-//! out as `'static` references, and freed by `Instance::drop` after every user is
-//! gone (see `IbmVmc::drop` for the order).
+//! The backend is chosen at build time. With `--cfg ibmvmc_sim` it is the PowerVM
+//! simulator (`ibmvmc_sim`), raising its CRQ interrupt through a hard irq_work like the
+//! real VIO interrupt. Memory the core and the simulator need for the instance's whole
+//! life (the hypervisor's buffers, the partition's message buffers, the core's state)
+//! is allocated at load, handed out as `'static` references, and freed by
+//! `Instance::drop` after every user is gone (see `IbmVmc::drop` for the order).
+//!
+//! With `--cfg ibmvmc_pseries` it is the VMC's VIO device (`pseries.rs`): the instance
+//! is built when the device is probed, over message buffers `pseries.c` allocated and
+//! mapped, and freed at module exit like the simulator's.
 
 use core::sync::atomic::AtomicPtr;
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::Ordering;
 
+#[cfg(ibmvmc_sim)]
 use ibmvmc::hv::Device;
 use ibmvmc::LocalBuf;
 use ibmvmc::Params;
 use ibmvmc::Vmc;
 use ibmvmc::Waiters;
+#[cfg(ibmvmc_sim)]
 use ibmvmc_sim::Sim;
+#[cfg(ibmvmc_sim)]
 use ibmvmc_sim::SimConfig;
 use kernel::alloc::flags::GFP_KERNEL;
 use kernel::alloc::KBox;
 use kernel::alloc::KVec;
+#[cfg(ibmvmc_sim)]
 use kernel::alloc::VVec;
 use kernel::prelude::*;
 
@@ -46,7 +54,11 @@ impl Waiters for WaitQueues {
 }
 
 /// The hypervisor of this build.
+#[cfg(ibmvmc_sim)]
 pub(crate) type Hv = &'static Sim;
+/// The hypervisor of this build.
+#[cfg(ibmvmc_pseries)]
+pub(crate) type Hv = &'static crate::pseries::Vio;
 /// The core of this build.
 pub(crate) type KVmc = Vmc<Hv, &'static WaitQueues>;
 
@@ -67,7 +79,9 @@ pub(crate) fn current() -> Option<&'static Instance> {
 
 /// Memory leaked for the instance's life and reclaimed by `Instance::drop`.
 struct Reclaim {
+    #[cfg(ibmvmc_sim)]
     hv_mem: (*mut u8, usize, usize),
+    #[cfg(ibmvmc_sim)]
     local_mem: (*mut u8, usize, usize),
     local_bufs: (*mut LocalBuf, usize, usize),
     vmc: *mut KVmc,
@@ -75,6 +89,7 @@ struct Reclaim {
 
 pub(crate) struct Instance {
     pub(crate) vmc: &'static KVmc,
+    #[cfg(ibmvmc_sim)]
     pub(crate) sim: &'static Sim,
     reclaim: Reclaim,
 }
@@ -87,15 +102,19 @@ unsafe impl Send for Instance {}
 
 static WAIT_QUEUES: WaitQueues = WaitQueues { wakeups: [const { AtomicU64::new(0) }; 2] };
 
+#[cfg(ibmvmc_sim)]
 const SIM_CONFIG: SimConfig = SimConfig::DEFAULT;
 
 /// The simulator, built at compile time: at about 14 KiB it must not be built on the
 /// kernel stack. One per module load; `Instance::new` gives it its memory.
+#[cfg(ibmvmc_sim)]
 static SIM: Sim = Sim::new_static(SIM_CONFIG);
 
 /// Bytes of the simulator's "send" command pattern (the largest MTU).
+#[cfg(ibmvmc_sim)]
 static PATTERN: [u8; 16384] = [0xA5; 16384];
 
+#[cfg(ibmvmc_sim)]
 fn leak_vec(v: VVec<u8>) -> ((*mut u8, usize, usize), &'static mut [u8]) {
     let (ptr, len, cap) = v.into_raw_parts();
     // SAFETY: `ptr` and `len` describe the initialised elements of the vector just
@@ -106,11 +125,13 @@ fn leak_vec(v: VVec<u8>) -> ((*mut u8, usize, usize), &'static mut [u8]) {
     ((ptr, len, cap), slice)
 }
 
+#[cfg(ibmvmc_sim)]
 fn irq_hook() {
     ffi::sim_irq_raise();
 }
 
 /// The simulator's interrupt, in hard-IRQ context: what a VIO interrupt handler does.
+#[cfg(ibmvmc_sim)]
 #[no_mangle]
 extern "C" fn ibmvmc_rs_sim_irq() {
     if let Some(instance) = current() {
@@ -119,8 +140,14 @@ extern "C" fn ibmvmc_rs_sim_irq() {
     }
 }
 
+/// `shim.c`'s simulator irq_work calls this; the pseries build never queues it.
+#[cfg(ibmvmc_pseries)]
+#[no_mangle]
+extern "C" fn ibmvmc_rs_sim_irq() {}
+
 impl Instance {
     /// Builds the instance (not started yet). Process context.
+    #[cfg(ibmvmc_sim)]
     pub(crate) fn new(params: Params) -> Result<KBox<Instance>> {
         let config = SIM_CONFIG;
         let (hv_parts, hv_mem) = leak_vec(VVec::from_elem(0u8, config.hv_mem_len(), GFP_KERNEL)?);
@@ -163,6 +190,39 @@ impl Instance {
         Ok(instance)
     }
 
+    /// Builds the instance over the VIO device and the message buffers `pseries.c`
+    /// mapped (not started yet). Probe, process context.
+    #[cfg(ibmvmc_pseries)]
+    pub(crate) fn new_pseries(params: Params, hv: Hv, bufs: KVec<LocalBuf>) -> Result<KBox<Instance>> {
+        let (bufs_ptr, bufs_len, bufs_cap) = bufs.into_raw_parts();
+        // SAFETY: the initialised elements of the vector just taken apart; freed by
+        // `Instance::drop` only, or below if the instance cannot be built.
+        let local_bufs: &'static [LocalBuf] = unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
+        let reclaim_bufs = || {
+            // SAFETY: the parts taken apart above, not yet handed to any `Vmc`.
+            drop(unsafe { KVec::from_raw_parts(bufs_ptr, bufs_len, bufs_cap) });
+        };
+        let vmc = match Vmc::new(hv, &WAIT_QUEUES, params, local_bufs) {
+            Ok(vmc) => vmc,
+            Err(_) => {
+                reclaim_bufs();
+                return Err(EINVAL);
+            }
+        };
+        let vmc = match KBox::new(vmc, GFP_KERNEL) {
+            Ok(vmc) => KBox::into_raw(vmc),
+            Err(e) => {
+                reclaim_bufs();
+                return Err(e.into());
+            }
+        };
+        // SAFETY: just leaked; freed by `Instance::drop` only.
+        let vmc_ref: &'static KVmc = unsafe { &*vmc };
+        let reclaim = Reclaim { local_bufs: (bufs_ptr, bufs_len, bufs_cap), vmc };
+        // On failure the `Instance` being built is dropped, reclaiming both.
+        KBox::new(Instance { vmc: vmc_ref, reclaim }, GFP_KERNEL).map_err(Into::into)
+    }
+
     /// Makes the instance the one the file operations and the interrupt use, then
     /// starts its tasks (in that order: the first interrupt must find it).
     pub(crate) fn start(&self) -> Result {
@@ -188,6 +248,7 @@ impl Instance {
     }
 
     /// Runs one command of debugfs `ibmvmc/sim`.
+    #[cfg(ibmvmc_sim)]
     pub(crate) fn sim_command(&self, cmd: &str) -> Result {
         use ibmvmc::HcallRc;
         use ibmvmc_sim::Hcall;
@@ -247,9 +308,12 @@ impl Drop for Instance {
         // irq_work, and shut the executor down (its futures held the references).
         unsafe {
             drop(KBox::from_raw(r.vmc));
+            #[cfg(ibmvmc_sim)]
             SIM.detach();
             drop(KVec::from_raw_parts(r.local_bufs.0, r.local_bufs.1, r.local_bufs.2));
+            #[cfg(ibmvmc_sim)]
             drop(VVec::from_raw_parts(r.local_mem.0, r.local_mem.1, r.local_mem.2));
+            #[cfg(ibmvmc_sim)]
             drop(VVec::from_raw_parts(r.hv_mem.0, r.hv_mem.1, r.hv_mem.2));
         }
     }

@@ -56,4 +56,31 @@ long ibmvmc_rs_ioctl(void *session, unsigned int cmd, unsigned long arg);
 ssize_t ibmvmc_rs_debugfs_text(int which, char *buf, size_t len);
 long ibmvmc_rs_sim_command(const char *cmd, size_t len);
 
+#ifdef IBMVMC_PSERIES
+/* pseries.c: the VIO driver and its hcall wrappers (Rust declares them in pseries.rs) */
+struct ibmvmc_pseries;
+int ibmvmc_pseries_register(void);
+void ibmvmc_pseries_unregister(void);
+void ibmvmc_pseries_release(struct ibmvmc_pseries *dev);
+bool ibmvmc_pseries_buffer(struct ibmvmc_pseries *dev, unsigned int index, void **mem,
+			   u64 *ioba);
+unsigned int ibmvmc_pseries_crq_entries(struct ibmvmc_pseries *dev);
+long ibmvmc_pseries_reg_crq(struct ibmvmc_pseries *dev);
+long ibmvmc_pseries_free_crq(struct ibmvmc_pseries *dev);
+long ibmvmc_pseries_enable_crq(struct ibmvmc_pseries *dev);
+long ibmvmc_pseries_send_crq(struct ibmvmc_pseries *dev, u64 w0, u64 w1);
+bool ibmvmc_pseries_next_crq(struct ibmvmc_pseries *dev, u8 *out);
+void ibmvmc_pseries_enable_irq(struct ibmvmc_pseries *dev);
+void ibmvmc_pseries_disable_irq(struct ibmvmc_pseries *dev);
+long ibmvmc_pseries_rdma_to_hv(struct ibmvmc_pseries *dev, u64 ioba, u64 len, u32 remote);
+long ibmvmc_pseries_rdma_from_hv(struct ibmvmc_pseries *dev, u32 remote, u64 ioba, u64 len);
+long ibmvmc_pseries_request_vmc(u32 *drc_index);
+
+/* C -> Rust (pseries.rs) */
+int ibmvmc_rs_pseries_sizes(unsigned int *count, unsigned int *len);
+int ibmvmc_rs_pseries_probe(struct ibmvmc_pseries *dev, bool *kept);
+void ibmvmc_rs_pseries_remove(void);
+void ibmvmc_rs_pseries_irq(void);
+#endif
+
 #endif

@@ -2,8 +2,15 @@
 # The kernel half of the test command for one architecture: build (or reuse) the test
 # kernel, build ibmvmc.ko and the static test programs, then boot:
 #   1. tests/vm/load.plan   must PASS, with the module's self-test line in the log;
-#   2. tests/vm/splat.plan  must FAIL, and because of the WARNING it injects;
-#   3. tests/vm/leak.plan   must FAIL, and because kmemleak found the leak it injects:
+#   2. the device tests, each must PASS (dmesg clean, kmemleak clean after unload):
+#      x86_64:  session.plan (C select() client, Rust poll() client, errno contract),
+#               two.plan (two sessions, wake-up isolation), stress.plan (processes,
+#               thousands of messages, transport events at random moments);
+#      ppc64le: session-ppc64le.plan (C client and errno contract on POWER), and the
+#               pseries build (real VIO/hcall backend, no simulator): pseries.plan
+#               loads and unloads it (QEMU has no VMC device, so probe never runs);
+#   3. tests/vm/splat.plan  must FAIL, and because of the WARNING it injects;
+#   4. tests/vm/leak.plan   must FAIL, and because kmemleak found the leak it injects:
 #      the tests that the runner's splat and leak detectors work at all.
 source "$(dirname "$0")/../lib.sh"
 arch=${1:?usage: kernel-tests.sh x86_64|ppc64le}
@@ -25,11 +32,33 @@ for c in "$REPO"/tests/vm/*.c; do
     progs+=(--prog "$p")
 done
 
+# The Rust poll() client (tools/ibmvmc-cli), static; only x86_64 has a Rust target.
+if [ "$arch" = x86_64 ]; then
+    RUSTFLAGS='-C target-feature=+crt-static' cargo build --quiet --release -p ibmvmc-cli \
+        --target x86_64-unknown-linux-gnu --manifest-path "$REPO/Cargo.toml"
+    cp "$REPO/target/x86_64-unknown-linux-gnu/release/ibmvmc" "$bin/ibmvmc"
+    progs+=(--prog "$bin/ibmvmc")
+fi
+
 proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=[1-9][0-9]*, futures-util join, static_cell value=36 refused_twice=true, defmt frames=[1-9][0-9]* bytes=[1-9][0-9]*; executor: 16/16 wakes from hard irq'
 
 "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/load.plan" --ko "$ko" "${progs[@]}" \
     --out "$REPO/target/vm/$arch/load" --expect-log "$proof" --expect-log 'ibmvmc: unloaded'
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
+
+case $arch in
+    x86_64) plans=(session two stress) ;;
+    ppc64le) plans=(session-ppc64le) ;;
+esac
+for plan in "${plans[@]}"; do
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/$plan.plan" --ko "$ko" "${progs[@]}" \
+        --out "$REPO/target/vm/$arch/$plan"
+done
+if [ "$arch" = ppc64le ]; then
+    pseries_ko=$("$REPO/tools/build-module.sh" ppc64le pseries)
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/pseries.plan" --ko "$pseries_ko" \
+        --out "$REPO/target/vm/$arch/pseries" --expect-log 'ibmvmc: .*pseries'
+fi
 
 # The runner's own tests: PLAN injects a fault on purpose, so the run must fail, and
 # for that reason only: REASON must be among the runner's failures and LOGLINE in the

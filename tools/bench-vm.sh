@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Echo round trips through /dev/ibmvmc (simulator backend) next to a pipe ping-pong
+# between two processes, measured in the same boot of the x86_64 test VM
+# (tests/vm/vmc_bench.c via tests/vm/bench.plan). Numbers, not a test: TCG emulation,
+# a debug kernel (KASAN, lockdep, kmemleak), so read the ratio, not the absolutes.
+#   tools/bench-vm.sh
+source "$(dirname "$0")/lib.sh"
+STEP=bench-vm
+arch=x86_64
+
+"$REPO/tools/build-kernel.sh" "$arch" >/dev/null
+ko=$("$REPO/tools/build-module.sh" "$arch")
+bin="$REPO/target/vm/$arch/bin"
+mkdir -p "$bin"
+gcc -static -O2 -Wall -Werror -o "$bin/vmc_bench" "$REPO/tests/vm/vmc_bench.c"
+out="$REPO/target/vm/$arch/bench"
+"$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench.plan" --ko "$ko" --prog "$bin/vmc_bench" \
+    --out "$out" >&2
+# The program's own output, without the kernel's lines and the runner's markers.
+sed -n '/^@@ run \/bin\/vmc_bench/q; /^@@ load/,$p' "$out/console.log" | grep -v '^@@\|^<\|^\[' || true
+grep -v '^@@\|^<\|^\[' "$out/console.log" | grep -i -E 'ibmvmc|pipe|ratio|p50|msgs' || true
