@@ -285,7 +285,6 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         if let Err(e) = fill(bytes) {
             return self.unreserve(index, id, lioba, generation, e);
         }
-        let message: &[u8] = bytes;
         // RDMA, hand-over and Signal in one step under the lock, after checking that
         // the session is still the one the buffer was taken from. Between a reset and
         // this check the hypervisor may have given the same buffer to the next session:
@@ -293,18 +292,22 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         // before the Signal because the answer may use it at once.) H_COPY_RDMA and
         // H_SEND_CRQ do not sleep.
         let signal = VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id: id as u16, msg_len: len as u32 };
-        let sent = self.lock(|s| {
+        let sent = self.lock(move |s| {
             match s.conns.get(index as usize) {
                 Some(conn) if conn.generation == generation => {}
                 // Reset while we copied: the buffer belongs to nobody now.
                 _ => return Err(Errno::Io),
             }
+            let message = guard.bytes().get(..len).unwrap_or_default();
             let mut rc = self.dev.rdma_to_hv(message, ioba, lioba);
             let mut tries = 1;
             while rc.is_busy() && tries < BUSY_RETRIES {
                 rc = self.dev.rdma_to_hv(message, ioba, lioba);
                 tries += 1;
             }
+            // Our use of the memory ends here, before the buffer changes hands: the
+            // CRQ task may take it for the answer as soon as the lock is released.
+            drop(guard);
             if rc.is_success() {
                 if let Some(buf) = s.conns.get_mut(index as usize).and_then(|c| c.bufs.get_mut(id as usize)) {
                     *buf = Buf::Hypervisor { lioba };
@@ -325,7 +328,6 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             }
             Err(if rc == HcallRc::DROPPED || rc.is_busy() { Errno::Busy } else { Errno::Io })
         });
-        drop(guard);
         if sent.is_err() {
             // A send buffer is free again.
             self.waiters.wake(index);

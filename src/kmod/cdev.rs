@@ -288,7 +288,7 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
                 "inits {}\ncapabilities {}\nopens {}\ncloses {}\nsignals_in {}\nsignals_out {}\n\
                  echoes {}\nexchange_ops {}\nhmc_closes {}\nraw_echoes {}\nadd_buffer_failures {}\n\
                  remove_buffer_responses {}\nprotocol_errors {}\nrdma_ok {}\nrdma_failed {}\n\
-                 dropped_to_partition {}\n",
+                 dropped_to_partition {}\nqueued_to_partition {}\n",
                 s.inits,
                 s.capabilities,
                 s.opens,
@@ -305,6 +305,7 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
                 s.rdma_ok,
                 s.rdma_failed,
                 s.dropped_to_partition,
+                instance.sim.queued_to_partition(),
             )
         }
     };

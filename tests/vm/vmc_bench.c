@@ -96,6 +96,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmc_bench: argument out of range\n");
 		return 2;
 	}
+	/* A lost message would block a read for ever: fail instead (SIGALRM kills). */
+	alarm(120);
 	lat = malloc(sizeof(*lat) * (size_t)rounds);
 	if (!lat)
 		die("malloc", ENOMEM);
