@@ -5,7 +5,9 @@
 #   2. the device tests, each must PASS (dmesg clean, kmemleak clean after unload):
 #      x86_64:  session.plan (C select() client, Rust poll() client, errno contract),
 #               two.plan (two sessions, wake-up isolation), stress.plan (processes,
-#               thousands of messages, transport events at random moments);
+#               thousands of messages, transport events at random moments),
+#               remove.plan (device removal wakes blocked readers with an error;
+#               unload is refused while files are open);
 #      ppc64le: session-ppc64le.plan (C client and errno contract on POWER), and the
 #               pseries build (real VIO/hcall backend, no simulator): pseries.plan
 #               loads and unloads it (QEMU has no VMC device, so probe never runs);
@@ -47,7 +49,7 @@ proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
 
 case $arch in
-    x86_64) plans=(session two stress) ;;
+    x86_64) plans=(session two stress remove) ;;
     ppc64le) plans=(session-ppc64le) ;;
 esac
 for plan in "${plans[@]}"; do
