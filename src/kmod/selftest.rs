@@ -101,12 +101,14 @@ pub(crate) fn run(bh_mode: u32) -> Result {
         && bytes > 0
         && irq.rounds == IRQ_ROUNDS
         && irq.from_hardirq == IRQ_ROUNDS
-        && (bh_mode != 0 || irq.polled_in_bh == IRQ_ROUNDS);
+        // Each round's task ran where bh_mode says: softirq (0) or a worker (1).
+        && irq.polled_in_bh == (if bh_mode == 0 { IRQ_ROUNDS } else { 0 });
     let line = if ok { "ok" } else { "FAILED" };
+    let context = if bh_mode == 0 { "bh_mode=0: BH workqueue" } else { "bh_mode=1: high-priority workqueue" };
     pr_info!(
         "crates {}: embassy-sync Channel sum={} received={} producer_waits={}, \
          futures-util join, static_cell value={} refused_twice={}, defmt frames={} bytes={}; \
-         executor: {}/{} wakes from hard irq, {} polled in bh, {} ns avg irq->task\n",
+         executor: {}/{} wakes from hard irq, {} polled in softirq ({}), {} ns avg irq->task\n",
         line,
         proof.channel_sum,
         proof.received,
@@ -118,6 +120,7 @@ pub(crate) fn run(bh_mode: u32) -> Result {
         irq.from_hardirq,
         irq.rounds,
         irq.polled_in_bh,
+        context,
         irq.total_ns / u64::from(irq.rounds.max(1)),
     );
     if ok {
