@@ -248,11 +248,21 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     }
 
     /// Sends `repr` for connection `hmc_index` if it is still of `generation` and in
-    /// `state`: the check and the send are one step under the lock, so an Open or a
-    /// Close never crosses a reset into the next session. While the hypervisor's queue
-    /// is full (H_DROPPED) or busy, yields and tries again. `None` if the connection
-    /// moved on before it could be sent.
-    async fn send_for(&self, hmc_index: u8, generation: u32, state: ConnState, repr: CrqRepr) -> Option<HcallRc> {
+    /// `state`, after first RDMAing `rdma` (local bytes, their I/O address, the
+    /// hypervisor's LIOBA) if given: the check, the RDMA and the send are one step under
+    /// the lock, so nothing of ours crosses a reset into the next session (whose
+    /// hypervisor buffers may have the same addresses). While the hypervisor's queue is
+    /// full (H_DROPPED) or busy, yields and tries again. `None` if the connection moved
+    /// on before it could be sent.
+    async fn send_for(
+        &self,
+        hmc_index: u8,
+        generation: u32,
+        state: ConnState,
+        repr: CrqRepr,
+        rdma: Option<(&[u8], u64, u32)>,
+    ) -> Option<HcallRc> {
+        let mut rdma = rdma;
         let mut tries = 0;
         loop {
             let rc = self.lock(|s| {
@@ -260,43 +270,13 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                     Some(conn) if conn.generation == generation && conn.state == state => {}
                     _ => return None,
                 }
-                Some(self.send_locked(s, repr))
-            })?;
-            if (rc == HcallRc::DROPPED || rc.is_busy()) && tries < TASK_BUSY_YIELDS {
-                tries += 1;
-                YieldNow::new().await;
-                continue;
-            }
-            return Some(rc);
-        }
-    }
-
-    /// [`Vmc::send_for`] for Interface Open, with the RDMA of the HMC ID (`local`, at
-    /// `ioba`, to the hypervisor's buffer at `lioba`) done in the same locked step.
-    async fn rdma_and_send(
-        &self,
-        hmc_index: u8,
-        generation: u32,
-        local: &[u8],
-        ioba: u64,
-        lioba: u32,
-        repr: CrqRepr,
-    ) -> Option<HcallRc> {
-        let mut rdma_done = false;
-        let mut tries = 0;
-        loop {
-            let rc = self.lock(|s| {
-                match s.conns.get(hmc_index as usize) {
-                    Some(conn) if conn.generation == generation && conn.state == ConnState::Opening => {}
-                    _ => return None,
-                }
-                if !rdma_done {
+                if let Some((local, ioba, lioba)) = rdma {
                     let rc = self.dev.rdma_to_hv(local, ioba, lioba);
                     if !rc.is_success() {
                         s.count_hcall(rc);
                         return Some(rc);
                     }
-                    rdma_done = true;
+                    rdma = None;
                 }
                 Some(self.send_locked(s, repr))
             })?;
@@ -334,7 +314,9 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             Some(mut guard) => {
                 let ioba = guard.ioba();
                 match guard.bytes().get(..HMC_ID_LEN) {
-                    Some(hmc_id) => self.rdma_and_send(hmc_index, generation, hmc_id, ioba, lioba, open).await,
+                    Some(hmc_id) => {
+                        self.send_for(hmc_index, generation, ConnState::Opening, open, Some((hmc_id, ioba, lioba))).await
+                    }
                     None => Some(HcallRc::PARAMETER),
                 }
             }
@@ -387,7 +369,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             return;
         };
         let close = VmcMessage::InterfaceClose { hmc_session: session, hmc_index };
-        let rc = match self.send_for(hmc_index, generation, ConnState::Closing, CrqRepr::Vmc(close)).await {
+        let rc = match self.send_for(hmc_index, generation, ConnState::Closing, CrqRepr::Vmc(close), None).await {
             // Reset meanwhile: the connection is already free.
             None => return,
             Some(rc) => rc,

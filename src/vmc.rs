@@ -488,15 +488,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// Add Buffer: check everything the hypervisor says, take the buffer, answer.
     fn add_buffer(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, owner: BufferOwner, lioba: u32) {
         let status = self.lock(|s| {
-            let negotiated = match (s.driver, s.negotiated) {
-                (DriverState::Ready, Some(n)) => n,
-                // Before capabilities are agreed HMC interface messages are dropped
-                // (LoPAR), unanswered.
-                _ => {
-                    s.stats.dropped_invalid += 1;
-                    return None;
-                }
-            };
+            let negotiated = agreed(s)?;
             if hmc_index >= negotiated.max_hmcs {
                 return Some(Status::InvalidHmcIndex);
             }
@@ -549,13 +541,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// removing it an interface error: we would have nothing to send with).
     fn remove_buffer(&self, hmc_session: u8, hmc_index: u8) {
         let answer = self.lock(|s| {
-            let negotiated = match (s.driver, s.negotiated) {
-                (DriverState::Ready, Some(n)) => n,
-                _ => {
-                    s.stats.dropped_invalid += 1;
-                    return None;
-                }
-            };
+            let negotiated = agreed(s)?;
             if hmc_index >= negotiated.max_hmcs {
                 return Some((Status::InvalidHmcIndex, crate::wire::INVALID_BUFFER_ID));
             }
@@ -687,6 +673,19 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 self.waiters.wake(hmc_index);
             }
             None => defmt::info!("hmc {=u8}: message for a reset session discarded", hmc_index),
+        }
+    }
+}
+
+/// The capabilities agreed, if the driver is ready; otherwise the HMC interface message
+/// being handled is dropped unanswered (LoPAR: before capabilities are agreed they are
+/// dropped), and counted.
+fn agreed(s: &mut State) -> Option<Negotiated> {
+    match (s.driver, s.negotiated) {
+        (DriverState::Ready, Some(n)) => Some(n),
+        _ => {
+            s.stats.dropped_invalid += 1;
+            None
         }
     }
 }

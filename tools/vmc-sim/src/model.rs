@@ -134,7 +134,9 @@ pub(crate) struct State {
     auto_return: bool,
     link: Link,
     /// An Initialize of ours awaits the partition's Initialization Complete.
-    init_outstanding: bool,
+    /// Initializes of ours not answered yet. A restart does not clear it: the
+    /// partition may still answer the Initialize sent before, which is not an error.
+    init_outstanding: u8,
     /// The hypervisor reset on its own and the partition has not yet answered with
     /// an Initialize or Initialization Complete: its messages may predate the reset.
     stale: bool,
@@ -183,7 +185,7 @@ impl State {
             hv_present: cfg.partner_present,
             auto_return: false,
             link: if cfg.partner_present { Link::Waiting } else { Link::Down },
-            init_outstanding: false,
+            init_outstanding: 0,
             stale: false,
             caps_override: None,
             neg: Negotiated { max_hmcs: 0, pool: 0, mtu: 0 },
@@ -351,7 +353,7 @@ impl State {
             self.auto_return = false;
             self.hv_present = true;
             self.link = Link::Waiting;
-            self.init_outstanding = false;
+            self.init_outstanding = 0;
             self.stale = false;
         }
     }
@@ -502,7 +504,7 @@ impl State {
                 self.hv_present = false;
                 self.auto_return = true;
                 self.link = Link::Down;
-                self.init_outstanding = false;
+                self.init_outstanding = 0;
                 self.stale = true;
             }
             0x06 => {
@@ -511,7 +513,7 @@ impl State {
                 if self.hv_present {
                     self.link = Link::Waiting;
                 }
-                self.init_outstanding = false;
+                self.init_outstanding = 0;
                 self.stale = true;
             }
             _ => {}
@@ -526,7 +528,7 @@ impl State {
         self.hv_present = true;
         self.auto_return = false;
         self.link = Link::Waiting;
-        self.init_outstanding = false;
+        self.init_outstanding = 0;
         if self.registered && !self.disabled {
             self.send_init();
         }
@@ -537,7 +539,6 @@ impl State {
         self.hv_present = true;
         self.auto_return = false;
         self.link = Link::Waiting;
-        self.init_outstanding = false;
         self.stale = true;
         if self.registered {
             self.send_init();
@@ -546,7 +547,7 @@ impl State {
 
     fn send_init(&mut self) {
         self.link = Link::InitSent;
-        self.init_outstanding = true;
+        self.init_outstanding = self.init_outstanding.saturating_add(1);
         self.emit_repr(CrqRepr::Init);
     }
 
@@ -660,11 +661,11 @@ impl State {
             Some(Trigger::TransportEvent(code)) => return self.transport(code),
             _ => {}
         }
-        if !self.init_outstanding {
+        if self.init_outstanding == 0 {
             self.protocol_error();
             return;
         }
-        self.init_outstanding = false;
+        self.init_outstanding -= 1;
         self.stale = false;
         if self.link == Link::InitSent {
             self.link = Link::Up;
