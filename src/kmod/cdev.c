@@ -164,7 +164,10 @@ static struct miscdevice ibmvmc_miscdev = {
 	.mode = 0600,
 };
 
-/* debugfs: ibmvmc/stats (read), ibmvmc/sim (test builds: write commands, read stats). */
+/*
+ * debugfs: ibmvmc/stats and ibmvmc/state (read), ibmvmc/sim (simulator builds: write
+ * commands, read the simulator's counters).
+ */
 static struct dentry *ibmvmc_debugfs;
 
 #define IBMVMC_TEXT_MAX 4096
@@ -192,6 +195,17 @@ static ssize_t ibmvmc_stats_read(struct file *file, char __user *buf, size_t len
 static const struct file_operations ibmvmc_stats_fops = {
 	.owner = THIS_MODULE,
 	.read = ibmvmc_stats_read,
+	.llseek = default_llseek,
+};
+
+static ssize_t ibmvmc_state_read(struct file *file, char __user *buf, size_t len, loff_t *ppos)
+{
+	return ibmvmc_text_read(file, buf, len, ppos, IBMVMC_TEXT_STATE);
+}
+
+static const struct file_operations ibmvmc_state_fops = {
+	.owner = THIS_MODULE,
+	.read = ibmvmc_state_read,
 	.llseek = default_llseek,
 };
 
@@ -233,6 +247,7 @@ int ibmvmc_cdev_register(void)
 		return rc;
 	ibmvmc_debugfs = debugfs_create_dir("ibmvmc", NULL);
 	debugfs_create_file("stats", 0400, ibmvmc_debugfs, NULL, &ibmvmc_stats_fops);
+	debugfs_create_file("state", 0400, ibmvmc_debugfs, NULL, &ibmvmc_state_fops);
 #ifdef IBMVMC_SIM
 	debugfs_create_file("sim", 0600, ibmvmc_debugfs, NULL, &ibmvmc_sim_fops);
 #endif

@@ -234,7 +234,8 @@ impl core::fmt::Write for Text<'_> {
     }
 }
 
-/// Fills `buf` with debugfs text: 0 = `stats`, 1 = `sim`. Returns its length.
+/// Fills `buf` with debugfs text: 0 = `stats`, 1 = `sim`, 2 = `state`. Returns its
+/// length.
 ///
 /// # Safety
 /// `buf` points to `len` writable bytes (a kernel buffer of `cdev.c`).
@@ -278,6 +279,7 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
                 instance.wakeups(1),
             )
         }
+        2 => write_state(&mut out, &instance.vmc.snapshot()),
         #[cfg(not(ibmvmc_sim))]
         _ => return errno(Errno::NoDev),
         #[cfg(ibmvmc_sim)]
@@ -310,6 +312,42 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
         }
     };
     out.len as isize
+}
+
+/// debugfs `state`: the driver's state, what was negotiated, and each connection: its
+/// state, session, generation, who owns its buffers, what is queued and pending.
+fn write_state(out: &mut Text<'_>, s: &ibmvmc::state::State) -> core::fmt::Result {
+    use core::fmt::Write;
+    writeln!(out, "driver {:?} (query state {})", s.driver, s.driver.as_query())?;
+    match s.negotiated {
+        Some(n) => writeln!(
+            out,
+            "negotiated max_hmcs {} pool_size {} mtu {} hypervisor_crq_size {}",
+            n.max_hmcs, n.pool_size, n.mtu, n.hv_crq_size
+        )?,
+        None => writeln!(out, "negotiated none")?,
+    }
+    writeln!(out, "vmc_drc_index {:#x}", s.vmc_drc_index)?;
+    for (index, conn) in s.conns.iter().enumerate() {
+        let (free, busy, hypervisor) = conn.buffer_counts();
+        writeln!(
+            out,
+            "hmc{} {:?} session {} generation {} buffers: ours free {} ours busy {} hypervisor's {} \
+             queued {} open_pending {} close_pending {} close_sent {}",
+            index,
+            conn.state,
+            conn.session,
+            conn.generation,
+            free,
+            busy,
+            hypervisor,
+            conn.rx.len(),
+            conn.open_pending,
+            conn.close_pending,
+            conn.close_sent,
+        )?;
+    }
+    Ok(())
 }
 
 /// Runs one command written to debugfs `ibmvmc/sim` (simulator builds only).

@@ -45,6 +45,7 @@ void ibmvmc_rs_sim_irq(void);
 /* ibmvmc_rs_debugfs_text() selectors */
 #define IBMVMC_TEXT_STATS 0
 #define IBMVMC_TEXT_SIM 1
+#define IBMVMC_TEXT_STATE 2
 
 void *ibmvmc_rs_open(void);
 void ibmvmc_rs_release(void *session);

@@ -12,6 +12,7 @@
 //!   hmc-close                   HMC close to the command router
 //!   monitor                     print every message with a timestamp until Ctrl-C
 //!   stats                       /sys/kernel/debug/ibmvmc/stats
+//!   state                       /sys/kernel/debug/ibmvmc/state (driver and connections)
 //!   session-test [-n N] [--mtu M]   the VM's basic session test, with poll()
 //! ```
 //! Exit status: 0 success, 1 failure (the message names the errno and what it means for
@@ -31,9 +32,10 @@ use std::time::SystemTime;
 use dev::Device;
 
 const STATS: &str = "/sys/kernel/debug/ibmvmc/stats";
+const STATE: &str = "/sys/kernel/debug/ibmvmc/state";
 const USAGE: &str = "usage: ibmvmc [--dev PATH] ACTION [ACTION...]
   query | request-vmc | open --hmc-id ID | echo [-n N] [--size S] | send HEX | send --text T
-  exchange-ops | hmc-close | monitor | stats | session-test [-n N] [--mtu M]";
+  exchange-ops | hmc-close | monitor | stats | state | session-test [-n N] [--mtu M]";
 const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_MTU: usize = 16384;
 
@@ -59,6 +61,7 @@ enum Action {
     HmcClose,
     Monitor,
     Stats,
+    State,
     SessionTest { count: u32, mtu: usize },
 }
 
@@ -105,6 +108,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "hmc-close" => Action::HmcClose,
             "monitor" => Action::Monitor,
             "stats" => Action::Stats,
+            "state" => Action::State,
             "open" => {
                 if argv.get(i).map(String::as_str) != Some("--hmc-id") {
                     return Err("open needs --hmc-id ID".into());
@@ -356,6 +360,10 @@ fn run(args: &Args) -> Result<(), String> {
             }
             Action::Stats => {
                 let text = std::fs::read_to_string(STATS).map_err(|e| format!("{STATS}: {e} (is debugfs mounted and the module loaded?)"))?;
+                print!("{text}");
+            }
+            Action::State => {
+                let text = std::fs::read_to_string(STATE).map_err(|e| format!("{STATE}: {e} (is debugfs mounted and the module loaded?)"))?;
                 print!("{text}");
             }
             Action::SessionTest { count, mtu } => println!("{}", session_test(&args.dev, *count, *mtu)?),
