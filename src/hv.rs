@@ -3,9 +3,12 @@
 //! Two implementations exist: the pseries backend in the kernel glue (real hcalls on
 //! a VIO device) and the PowerVM endpoint simulator in `tools/vmc-sim` (host tests and
 //! the x86_64 test kernel). The core calls these methods from task context (the bottom
-//! half) and from process context (file operations), never while holding its own
-//! lock, so an implementation may take its own locks and may call back into
-//! [`Vmc::interrupt`](crate::Vmc::interrupt).
+//! half) and from process context (file operations). H_SEND_CRQ, and the H_COPY_RDMA of
+//! a write or an open, run with the core's lock held (an irq-saving spinlock in the
+//! kernel): so that nothing crosses a reset, the check of the session and the hcalls
+//! are one step. An implementation must therefore not sleep in those, may take locks
+//! of its own (never the core's: it has no access), and may raise the interrupt
+//! ([`Vmc::interrupt`](crate::Vmc::interrupt) only signals; it takes no core lock).
 
 use core::cell::Cell;
 use core::sync::atomic::AtomicBool;
