@@ -24,6 +24,10 @@ total0=$(date +%s)
 step "toolchain" "$REPO/tools/setup-toolchain.sh"
 # (the executor's own tests run in the next step, debug and release)
 step "host: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The property test explores with a fixed seed here, so that a run of the test command
+# is reproducible; plain `cargo test` explores with a new seed each time (failures are
+# kept in tests/interleavings.proptest-regressions and replayed first).
+export PROPTEST_RNG_SEED=${PROPTEST_RNG_SEED:-20261124}
 step "host: cargo test" cargo test --workspace --exclude ibmvmc-executor --quiet
 step "host: executor + loom" "$REPO/tools/test-executor.sh"
 step "host: fuzz codec+core 2x20 s" "$REPO/tools/fuzz.sh" 20
