@@ -1,8 +1,9 @@
 //! What the file operations of `/dev/ibmvmc` call, each returning the C driver's
 //! errno contract (without its defects).
 //!
-//! Every call here runs in process context, takes the core's lock only for a few
-//! field updates, and never blocks: a call that would have to wait returns
+//! Every call here runs in process context, takes the core's lock for a few field
+//! updates (and, in `write`, for the RDMA and Signal that must not cross a reset), and
+//! never blocks: a call that would have to wait returns
 //! [`Errno::Again`] and the kernel glue sleeps on the session's wait queue (or returns
 //! EAGAIN for O_NONBLOCK) and calls again when [`Waiters::wake`] fires. Copies to and
 //! from user space happen in the closures the glue passes, with no lock held.
