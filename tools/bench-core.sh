@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instructions per HMC message through the driver core (benches/core_messages.rs):
+# Instructions per HMC message through the driver core (tests/bench/core_messages.rs):
 # outbound (write: user copy, RDMA copy, Signal) and inbound (Signal from the
 # hypervisor, CRQ task dispatch, RDMA copy, receive queue, read: copy out), with RDMA
 # simulated by memcpy, for buf_pool_size 16 and 64 and messages of 256 and 4096 bytes,
