@@ -42,6 +42,14 @@ int ibmvmc_param_buf_pool_size(void) { return buf_pool_size; }
 int ibmvmc_param_max_hmcs(void) { return max_hmcs; }
 int ibmvmc_param_max_mtu(void) { return max_mtu; }
 
+/* At load, once: the values in use after clamping, so /sys shows what the driver uses. */
+void ibmvmc_params_set(int pool, int hmcs, int mtu)
+{
+	buf_pool_size = pool;
+	max_hmcs = hmcs;
+	max_mtu = mtu;
+}
+
 /*
  * One wait queue per HMC connection (a message for one session wakes only its own
  * readers, unlike the C driver's single queue, defect 7), and one for files that hold

@@ -28,6 +28,7 @@ mod raw {
         pub(super) fn ibmvmc_param_buf_pool_size() -> c_int;
         pub(super) fn ibmvmc_param_max_hmcs() -> c_int;
         pub(super) fn ibmvmc_param_max_mtu() -> c_int;
+        pub(super) fn ibmvmc_params_set(pool: c_int, hmcs: c_int, mtu: c_int);
         pub(super) fn ibmvmc_wake(index: c_int);
         pub(super) fn ibmvmc_wake_all();
         pub(super) fn ibmvmc_capable_sys_admin() -> bool;
@@ -139,6 +140,21 @@ pub(crate) fn params() -> (i64, i64, i64) {
             i64::from(raw::ibmvmc_param_buf_pool_size()),
             i64::from(raw::ibmvmc_param_max_hmcs()),
             i64::from(raw::ibmvmc_param_max_mtu()),
+        )
+    }
+}
+
+/// Stores the clamped parameters back, so /sys/module/ibmvmc/parameters shows the
+/// values in use (as the C driver's clamping did). Module init only, before the device
+/// exists (nothing reads them concurrently).
+pub(crate) fn params_set(params: &ibmvmc::Params) {
+    // SAFETY: three int stores from module init; the parameters are read-only (0444) to
+    // user space, and the driver never reads them after this.
+    unsafe {
+        raw::ibmvmc_params_set(
+            c_int::from(params.buf_pool_size()),
+            c_int::from(params.max_hmcs()),
+            params.max_mtu() as c_int,
         )
     }
 }

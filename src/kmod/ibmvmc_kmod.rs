@@ -86,6 +86,7 @@ impl kernel::Module for IbmVmc {
 
         let (pool, hmcs, mtu) = ffi::params();
         let (params, clamped) = ibmvmc::Params::clamped(pool, hmcs, mtu);
+        ffi::params_set(&params);
         if clamped.any() {
             pr_warn!(
                 "parameters out of range clamped: buf_pool_size {} -> {}, max_hmcs {} -> {}, max_mtu {} -> {}\n",

@@ -25,6 +25,7 @@ void ibmvmc_inject_leak(void);
 int ibmvmc_param_buf_pool_size(void);
 int ibmvmc_param_max_hmcs(void);
 int ibmvmc_param_max_mtu(void);
+void ibmvmc_params_set(int pool, int hmcs, int mtu);
 void ibmvmc_wake(int index);
 void ibmvmc_wake_all(void);
 bool ibmvmc_capable_sys_admin(void);

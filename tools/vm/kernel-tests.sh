@@ -7,7 +7,8 @@
 #               two.plan (two sessions, wake-up isolation), stress.plan (processes,
 #               thousands of messages, transport events at random moments),
 #               remove.plan (device removal wakes blocked readers with an error;
-#               unload is refused while files are open);
+#               unload is refused while files are open), params.plan (parameters
+#               out of range: clamped with a warning, shown as used, read-only);
 #      ppc64le: session-ppc64le.plan (C client and errno contract on POWER), and the
 #               pseries build (real VIO/hcall backend, no simulator): pseries.plan
 #               loads and unloads it (QEMU has no VMC device, so probe never runs);
@@ -49,7 +50,7 @@ proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
 
 case $arch in
-    x86_64) plans=(session two stress remove) ;;
+    x86_64) plans=(session two stress remove params) ;;
     ppc64le) plans=(session-ppc64le) ;;
 esac
 for plan in "${plans[@]}"; do
