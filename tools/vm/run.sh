@@ -122,7 +122,7 @@ boot_once() {
     } >"$summary"
 
     # The guest time of the first splat line, against the time /init started.
-    first_splat=$(grep -E "$splat_re" "$dmesg" 2>/dev/null | sed -n 's/^<[0-9]>\[ *\([0-9.]*\)\].*/\1/p' | sort -g | head -n1)
+    first_splat=$(grep -E "$splat_re" "$dmesg" 2>/dev/null | sed -n 's/^<[0-9]>\[ *\([0-9.]*\)\].*/\1/p' | sort -g | head -n1 || true)
     if [ -n "$first_splat" ] && [ -n "${boot:-}" ] &&
         [ "$(echo "$first_splat < $boot" | bc)" = 1 ]; then
         early_splat=1
