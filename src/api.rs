@@ -19,7 +19,7 @@ use crate::state::Buf;
 use crate::state::ConnState;
 use crate::state::DriverState;
 use crate::vmc::Vmc;
-use crate::vmc::BUSY_RETRIES;
+use crate::vmc::while_busy;
 use crate::wire::CrqRepr;
 use crate::wire::VmcMessage;
 use crate::wire::HMC_ID_LEN;
@@ -300,12 +300,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 _ => return Err(Errno::Io),
             }
             let message = guard.bytes().get(..len).unwrap_or_default();
-            let mut rc = self.dev.rdma_to_hv(message, ioba, lioba);
-            let mut tries = 1;
-            while rc.is_busy() && tries < BUSY_RETRIES {
-                rc = self.dev.rdma_to_hv(message, ioba, lioba);
-                tries += 1;
-            }
+            let mut rc = while_busy(|| self.dev.rdma_to_hv(message, ioba, lioba), |rc| *rc);
             // Our use of the memory ends here, before the buffer changes hands: the
             // CRQ task may take it for the answer as soon as the lock is released.
             drop(guard);
@@ -510,15 +505,9 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
 }
 
 /// H_REQUEST_VMC through `hcall`, repeated while it answers busy (up to
-/// [`BUSY_RETRIES`] times): the last return code and DRC index.
-pub fn request_vmc_with(mut hcall: impl FnMut() -> (HcallRc, u32)) -> (HcallRc, u32) {
-    let mut tries = 1;
-    let mut answer = hcall();
-    while answer.0.is_busy() && tries < BUSY_RETRIES {
-        answer = hcall();
-        tries += 1;
-    }
-    answer
+/// 16 times, `BUSY_RETRIES` in vmc.rs): the last return code and DRC index.
+pub fn request_vmc_with(hcall: impl FnMut() -> (HcallRc, u32)) -> (HcallRc, u32) {
+    while_busy(hcall, |answer| answer.0)
 }
 
 /// VMC_IOCTL_REQUESTVMC's result for H_REQUEST_VMC's return code: the one place the

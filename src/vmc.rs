@@ -213,12 +213,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// one step). Nothing in it takes the lock again.
     pub(crate) fn send_locked(&self, s: &mut State, repr: CrqRepr) -> HcallRc {
         let entry = repr.to_bytes();
-        let mut rc = self.dev.send_crq(&entry);
-        let mut tries = 1;
-        while rc.is_busy() && tries < BUSY_RETRIES {
-            rc = self.dev.send_crq(&entry);
-            tries += 1;
-        }
+        let rc = while_busy(|| self.dev.send_crq(&entry), |rc| *rc);
         if rc.is_success() {
             s.stats.crq_out += 1;
             defmt::debug!("crq out: {}", repr);
@@ -675,6 +670,19 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             None => defmt::info!("hmc {=u8}: message for a reset session discarded", hmc_index),
         }
     }
+}
+
+/// Calls `hcall` again while its return code (`rc_of` its answer) is H_BUSY or
+/// long-busy, [`BUSY_RETRIES`] calls at most, without waiting: for the hcalls made
+/// where nothing may sleep or yield. Returns the last answer.
+pub(crate) fn while_busy<T>(mut hcall: impl FnMut() -> T, rc_of: impl Fn(&T) -> HcallRc) -> T {
+    let mut answer = hcall();
+    let mut tries = 1;
+    while rc_of(&answer).is_busy() && tries < BUSY_RETRIES {
+        answer = hcall();
+        tries += 1;
+    }
+    answer
 }
 
 /// The capabilities agreed, if the driver is ready; otherwise the HMC interface message
