@@ -169,7 +169,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                     {
                         return Err(Errno::Io);
                     }
-                    conn.state = ConnState::Initial;
+                    conn.set_state(ConnState::Initial);
                     index as u8
                 }
             };
@@ -201,25 +201,23 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 conn.release_buffer(id, lioba);
                 return Err(Errno::Busy);
             }
-            if let Some(buf) = conn.bufs.get_mut(id as usize) {
-                *buf = Buf::OpenLent { lioba };
-            }
+            conn.set_buf(id, Buf::OpenLent { lioba });
             conn.id_buffer = id;
-            conn.next_session();
-            conn.state = ConnState::Opening;
+            let session = conn.next_session();
+            conn.set_state(ConnState::Opening);
             conn.open_pending = true;
-            Ok(index)
+            Ok((index, session))
         });
         match result {
-            Ok(index) => {
-                defmt::info!("hmc {=u8}: open requested", index);
+            Ok((index, session)) => {
+                crate::trace_info!("hmc {=u8}: open requested, session {=u8}", index, session);
                 if let Some(kick) = self.session_kick.get(index as usize) {
                     kick.signal(());
                 }
                 Ok(())
             }
             Err(errno) => {
-                defmt::info!("sethmcid: {}", errno);
+                crate::trace_debug!("sethmcid: -> {}", errno);
                 Err(errno)
             }
         }
@@ -239,6 +237,20 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     ///   hypervisor's queue is full (try again);
     /// - whatever `fill` returns ([`Errno::Fault`]).
     pub fn write(&self, file: &File, len: usize, fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+        let result = self.write_message(file, len, fill);
+        if let Err(errno) = result {
+            crate::trace_debug!("write: -> {}", errno);
+        }
+        result
+    }
+
+    /// [`Vmc::write`], which logs the errno this returns.
+    fn write_message(
+        &self,
+        file: &File,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>,
+    ) -> Result<usize, Errno> {
         let reserved = self.lock(|s| {
             let index = match Self::held(s, file) {
                 Held::Current(index) => index,
@@ -261,13 +273,10 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 return Ok(None);
             }
             let id = conn.free.pop().ok_or(Errno::Busy)?;
-            let Some(buf) = conn.bufs.get_mut(id as usize) else {
+            let Some(&Buf::Free { lioba }) = conn.bufs.get(id as usize) else {
                 return Err(Errno::Io);
             };
-            let Buf::Free { lioba } = *buf else {
-                return Err(Errno::Io);
-            };
-            *buf = Buf::Writing { lioba };
+            conn.set_buf(id, Buf::Writing { lioba });
             Ok(Some((index, id, lioba, conn.session, conn.generation)))
         })?;
         let Some((index, id, lioba, session, generation)) = reserved else {
@@ -305,8 +314,15 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             // CRQ task may take it for the answer as soon as the lock is released.
             drop(guard);
             if rc.is_success() {
-                if let Some(buf) = s.conns.get_mut(index as usize).and_then(|c| c.bufs.get_mut(id as usize)) {
-                    *buf = Buf::Hypervisor { lioba };
+                crate::trace_debug!(
+                    "hmc {=u8}: message out in buffer {=u8}, {=usize} bytes, H_COPY_RDMA rc={}",
+                    index,
+                    id,
+                    len,
+                    rc
+                );
+                if let Some(conn) = s.conns.get_mut(index as usize) {
+                    conn.set_buf(id, Buf::Hypervisor { lioba });
                 }
                 rc = self.send_locked(s, CrqRepr::Vmc(signal));
                 if rc.is_success() {
@@ -316,7 +332,13 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
             } else {
                 s.count_hcall(rc);
-                defmt::error!("hmc {=u8}: rdma out of buffer {=u8} failed rc={=i64}", index, id, rc.0);
+                crate::trace_error!(
+                    "hmc {=u8}: message out in buffer {=u8}, {=usize} bytes, failed: H_COPY_RDMA rc={}",
+                    index,
+                    id,
+                    len,
+                    rc
+                );
             }
             // Not delivered: the buffer is still ours.
             if let Some(conn) = s.conns.get_mut(index as usize) {
@@ -326,7 +348,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         });
         if sent.is_err() {
             // A send buffer is free again.
-            self.waiters.wake(index);
+            self.wake(index);
         }
         sent
     }
@@ -359,6 +381,20 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     ///
     /// `len == 0` returns `Ok(0)` at once, as in the C driver.
     pub fn read(&self, file: &File, len: usize, drain: impl FnOnce(&[u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+        let result = self.read_message(file, len, drain);
+        if let Err(errno) = result {
+            crate::trace_debug!("read: -> {}", errno);
+        }
+        result
+    }
+
+    /// [`Vmc::read`], which logs the errno this returns.
+    fn read_message(
+        &self,
+        file: &File,
+        len: usize,
+        drain: impl FnOnce(&[u8]) -> Result<(), Errno>,
+    ) -> Result<usize, Errno> {
         if len == 0 {
             return Ok(0);
         }
@@ -386,9 +422,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 return Err(Errno::MsgSize);
             }
             conn.rx.pop_front();
-            if let Some(buf) = conn.bufs.get_mut(id as usize) {
-                *buf = Buf::Reading { lioba, len: msg_len };
-            }
+            conn.set_buf(id, Buf::Reading { lioba, len: msg_len });
             Ok((index, id, lioba, msg_len, conn.generation))
         })?;
         let (index, id, lioba, msg_len, generation) = taken;
@@ -405,9 +439,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                     conn.release_buffer(id, lioba);
                 } else {
                     // Not delivered: back to the front of the queue.
-                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
-                        *buf = Buf::Queued { lioba, len: msg_len };
-                    }
+                    conn.set_buf(id, Buf::Queued { lioba, len: msg_len });
                     conn.rx.push_front(id);
                 }
                 true
@@ -417,7 +449,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         outcome?;
         if current {
             // A send buffer just became free.
-            self.waiters.wake(index);
+            self.wake(index);
         }
         Ok(msg_len as usize)
     }
@@ -453,6 +485,9 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// [`Errno::Perm`] for H_FUNCTION, H_AUTHORITY, H_NOT_AVAILABLE; [`Errno::Io`] for
     /// H_HARDWARE and any unknown code; [`Errno::NoDev`] for H_RESOURCE;
     /// [`Errno::Inval`] for H_PARAMETER; [`Errno::Busy`] if it stayed busy.
+    ///
+    /// The hcall and the errno are traced by [`request_vmc_with`] and
+    /// [`request_vmc_result`].
     pub fn request_vmc(&self) -> Result<u32, Errno> {
         let (rc, drc_index) = request_vmc_with(|| self.dev.request_vmc());
         let result = request_vmc_result(rc, drc_index);
@@ -460,7 +495,6 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             Ok(index) => s.vmc_drc_index = index,
             Err(_) => s.count_hcall(rc),
         });
-        defmt::info!("H_REQUEST_VMC rc={=i64} drc_index={=u32}", rc.0, drc_index);
         result
     }
 
@@ -477,15 +511,15 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             let conn = s.conns.get_mut(index as usize)?;
             match conn.state {
                 ConnState::Opening if !conn.open_pending => {
-                    conn.state = ConnState::Closing;
+                    conn.set_state(ConnState::Closing);
                     conn.close_pending = true;
                     conn.rx = crate::state::IdRing::new();
-                    Some(index)
+                    Some((index, conn.session))
                 }
                 ConnState::Ready => {
-                    conn.state = ConnState::Closing;
+                    conn.set_state(ConnState::Closing);
                     conn.close_pending = true;
-                    Some(index)
+                    Some((index, conn.session))
                 }
                 ConnState::Closing => None,
                 ConnState::Free | ConnState::Initial | ConnState::Opening | ConnState::Failed => {
@@ -495,8 +529,8 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             }
         });
         file.slot.store(0, Ordering::Release);
-        if let Some(index) = kick {
-            defmt::info!("hmc {=u8}: closing", index);
+        if let Some((index, session)) = kick {
+            crate::trace_info!("hmc {=u8}: closing, session {=u8}", index, session);
             if let Some(kick) = self.session_kick.get(index as usize) {
                 kick.signal(());
             }
@@ -505,20 +539,31 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
 }
 
 /// H_REQUEST_VMC through `hcall`, repeated while it answers busy (up to
-/// 16 times, `BUSY_RETRIES` in vmc.rs): the last return code and DRC index.
+/// 16 times, `BUSY_RETRIES` in vmc.rs): the last return code and DRC index, traced.
 pub fn request_vmc_with(hcall: impl FnMut() -> (HcallRc, u32)) -> (HcallRc, u32) {
-    while_busy(hcall, |answer| answer.0)
+    let (rc, drc_index) = while_busy(hcall, |answer| answer.0);
+    if rc.is_success() {
+        crate::trace_debug!("H_REQUEST_VMC rc={} drc_index={=u32:#x}", rc, drc_index);
+    } else {
+        crate::trace_error!("H_REQUEST_VMC rc={}", rc);
+    }
+    (rc, drc_index)
 }
 
 /// VMC_IOCTL_REQUESTVMC's result for H_REQUEST_VMC's return code: the one place the
 /// mapping is decided (also used by a platform that asks before any device exists).
+/// Traces the errno, for [`Vmc::request_vmc`] too.
 pub fn request_vmc_result(rc: HcallRc, drc_index: u32) -> Result<u32, Errno> {
-    match rc {
+    let result = match rc {
         HcallRc::SUCCESS => Ok(drc_index),
         HcallRc::FUNCTION | HcallRc::AUTHORITY | HcallRc::NOT_AVAILABLE => Err(Errno::Perm),
         HcallRc::RESOURCE => Err(Errno::NoDev),
         HcallRc::PARAMETER => Err(Errno::Inval),
         rc if rc.is_busy() => Err(Errno::Busy),
         _ => Err(Errno::Io),
+    };
+    if let Err(errno) = result {
+        crate::trace_debug!("requestvmc: -> {}", errno);
     }
+    result
 }

@@ -3,8 +3,8 @@
 //! Each API call in [`crate::api`] documents which of these it returns and when; this
 //! file only names them. Values are Linux's (asm-generic/errno-base.h, errno.h).
 
-/// An error returned to user space.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
+/// An error returned to user space. Its `defmt::Format` prints the C name (`EBUSY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Errno {
     /// EPERM 1: REQUESTVMC refused by the hypervisor (or no CAP_SYS_ADMIN).
     Perm,
@@ -71,6 +71,27 @@ impl Errno {
             Errno::BadFd => "EBADFD",
             Errno::MsgSize => "EMSGSIZE",
             Errno::NoBufs => "ENOBUFS",
+        }
+    }
+}
+
+impl defmt::Format for Errno {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        // One interned string per arm: the frame carries an index, not the name.
+        match self {
+            Errno::Perm => defmt::write!(f, "EPERM"),
+            Errno::Intr => defmt::write!(f, "EINTR"),
+            Errno::Io => defmt::write!(f, "EIO"),
+            Errno::Again => defmt::write!(f, "EAGAIN"),
+            Errno::NoMem => defmt::write!(f, "ENOMEM"),
+            Errno::Fault => defmt::write!(f, "EFAULT"),
+            Errno::Busy => defmt::write!(f, "EBUSY"),
+            Errno::NoDev => defmt::write!(f, "ENODEV"),
+            Errno::Inval => defmt::write!(f, "EINVAL"),
+            Errno::NoTty => defmt::write!(f, "ENOTTY"),
+            Errno::BadFd => defmt::write!(f, "EBADFD"),
+            Errno::MsgSize => defmt::write!(f, "EMSGSIZE"),
+            Errno::NoBufs => defmt::write!(f, "ENOBUFS"),
         }
     }
 }

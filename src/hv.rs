@@ -17,7 +17,8 @@ use core::sync::atomic::Ordering;
 use crate::wire::CRQ_ENTRY_SIZE;
 
 /// An hcall return code (`H_*` in LoPAR and `arch/powerpc/include/asm/hvcall.h`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, defmt::Format)]
+/// Its `defmt::Format` prints the name of a known code (`H_CLOSED`), else `H_<number>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HcallRc(pub i64);
 
 impl HcallRc {
@@ -74,6 +75,85 @@ impl HcallRc {
             9904 => Some(10_000),
             9905 => Some(100_000),
             _ => None,
+        }
+    }
+}
+
+impl HcallRc {
+    /// The failure codes the stats count one by one (`Stats::hcall_by_code`, in this
+    /// order); every long-busy code counts as the first one's, any other code in a last
+    /// slot of its own.
+    pub const COUNTED: [HcallRc; 14] = [
+        HcallRc::BUSY,
+        HcallRc::LONG_BUSY_1_MSEC,
+        HcallRc::CLOSED,
+        HcallRc::NOT_AVAILABLE,
+        HcallRc::HARDWARE,
+        HcallRc::FUNCTION,
+        HcallRc::PARAMETER,
+        HcallRc::NOT_FOUND,
+        HcallRc::AUTHORITY,
+        HcallRc::PERMISSION,
+        HcallRc::DROPPED,
+        HcallRc::SOURCE_PARM,
+        HcallRc::DEST_PARM,
+        HcallRc::RESOURCE,
+    ];
+
+    /// This code's slot in `Stats::hcall_by_code` (see [`HcallRc::COUNTED`]).
+    pub fn stats_slot(self) -> usize {
+        let rc = if self.long_busy_ms().is_some() { HcallRc::LONG_BUSY_1_MSEC } else { self };
+        HcallRc::COUNTED.iter().position(|c| *c == rc).unwrap_or(HcallRc::COUNTED.len())
+    }
+
+    /// The name of a stats slot: the code's LoPAR name (`H_LONG_BUSY` for all long-busy
+    /// codes), `other` for the last.
+    pub fn slot_name(slot: usize) -> &'static str {
+        const NAMES: [&str; 15] = [
+            "H_BUSY",
+            "H_LONG_BUSY",
+            "H_CLOSED",
+            "H_NOT_AVAILABLE",
+            "H_HARDWARE",
+            "H_FUNCTION",
+            "H_PARAMETER",
+            "H_NOT_FOUND",
+            "H_AUTHORITY",
+            "H_PERMISSION",
+            "H_DROPPED",
+            "H_SOURCE_PARM",
+            "H_DEST_PARM",
+            "H_RESOURCE",
+            "other",
+        ];
+        NAMES.get(slot).copied().unwrap_or("other")
+    }
+}
+
+impl defmt::Format for HcallRc {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match *self {
+            HcallRc::SUCCESS => defmt::write!(f, "H_SUCCESS"),
+            HcallRc::BUSY => defmt::write!(f, "H_BUSY"),
+            HcallRc::CLOSED => defmt::write!(f, "H_CLOSED"),
+            HcallRc::NOT_AVAILABLE => defmt::write!(f, "H_NOT_AVAILABLE"),
+            HcallRc(9900) => defmt::write!(f, "H_LONG_BUSY_ORDER_1_MSEC"),
+            HcallRc(9901) => defmt::write!(f, "H_LONG_BUSY_ORDER_10_MSEC"),
+            HcallRc(9902) => defmt::write!(f, "H_LONG_BUSY_ORDER_100_MSEC"),
+            HcallRc(9903) => defmt::write!(f, "H_LONG_BUSY_ORDER_1_SEC"),
+            HcallRc(9904) => defmt::write!(f, "H_LONG_BUSY_ORDER_10_SEC"),
+            HcallRc(9905) => defmt::write!(f, "H_LONG_BUSY_ORDER_100_SEC"),
+            HcallRc::HARDWARE => defmt::write!(f, "H_HARDWARE"),
+            HcallRc::FUNCTION => defmt::write!(f, "H_FUNCTION"),
+            HcallRc::PARAMETER => defmt::write!(f, "H_PARAMETER"),
+            HcallRc::NOT_FOUND => defmt::write!(f, "H_NOT_FOUND"),
+            HcallRc::AUTHORITY => defmt::write!(f, "H_AUTHORITY"),
+            HcallRc::PERMISSION => defmt::write!(f, "H_PERMISSION"),
+            HcallRc::DROPPED => defmt::write!(f, "H_DROPPED"),
+            HcallRc::SOURCE_PARM => defmt::write!(f, "H_SOURCE_PARM"),
+            HcallRc::DEST_PARM => defmt::write!(f, "H_DEST_PARM"),
+            HcallRc::RESOURCE => defmt::write!(f, "H_RESOURCE"),
+            HcallRc(rc) => defmt::write!(f, "H_{=i64}", rc),
         }
     }
 }

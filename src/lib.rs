@@ -19,6 +19,7 @@ pub mod params;
 pub mod selftest;
 pub mod state;
 mod tasks;
+pub mod trace;
 mod vmc;
 pub mod wire;
 

@@ -91,6 +91,6 @@ pub async fn four_crates<M: RawMutex>(
         cell_value,
         cell_refused_twice,
     };
-    defmt::info!("selftest: {}", proof);
+    crate::trace_info!("selftest: {}", proof);
     proof
 }

@@ -3,6 +3,11 @@
 //! Everything here lives inside the core's one lock and is changed only by the
 //! functions in `vmc.rs` and `api.rs`; this file defines the shapes and the O(1)
 //! operations on them.
+//!
+//! The driver's state, a connection's state and a buffer's owner change only through
+//! [`State::set_driver`], [`Conn::set_state`] and [`Conn::set_buf`] (and
+//! [`Conn::forget`], which logs the buffers it drops in one line), so that the trace
+//! shows every change once, as `from -> to`.
 
 use crate::params::MAX_HMCS;
 use crate::params::MAX_POOL;
@@ -237,7 +242,9 @@ impl Default for IdRing {
 /// One HMC connection: its state, session, buffer pool and receive queue.
 #[derive(Debug, Clone)]
 pub struct Conn {
-    /// Where the connection is in its life.
+    /// The connection's index (its place in [`State::conns`]), for the trace.
+    pub index: u8,
+    /// Where the connection is in its life. Changed through [`Conn::set_state`].
     pub state: ConnState,
     /// Session number of the current (or last) open, 1..=255; 0 before the first.
     pub session: u8,
@@ -245,7 +252,7 @@ pub struct Conn {
     /// older [`SessionRef`](crate::api::SessionRef) sees a hung-up session and can never
     /// touch the next holder's (C driver defect 12).
     pub generation: u32,
-    /// The pool, indexed by buffer ID.
+    /// The pool, indexed by buffer ID. Changed through [`Conn::set_buf`].
     pub bufs: [Buf; MAX_POOL],
     /// IDs of the buffers in [`Buf::Free`].
     pub free: IdStack,
@@ -262,9 +269,10 @@ pub struct Conn {
 }
 
 impl Conn {
-    /// A free connection with an empty pool.
-    pub const fn new() -> Self {
+    /// A free connection with an empty pool, at `index`.
+    pub const fn new(index: u8) -> Self {
         Conn {
+            index,
             state: ConnState::Free,
             session: 0,
             generation: 0,
@@ -285,10 +293,35 @@ impl Conn {
         self.session
     }
 
+    /// Moves the connection to `to`, logging the change (if it is one).
+    pub fn set_state(&mut self, to: ConnState) {
+        if self.state != to {
+            crate::trace_info!("hmc {=u8}: state {} -> {}", self.index, self.state, to);
+            self.state = to;
+        }
+    }
+
+    /// Hands buffer `id` to `to`, logging the change (if it is one). An `id` outside
+    /// the pool changes nothing.
+    pub fn set_buf(&mut self, id: u8, to: Buf) {
+        let index = self.index;
+        if let Some(buf) = self.bufs.get_mut(id as usize) {
+            if *buf != to {
+                crate::trace_debug!("hmc {=u8}: buffer {=u8} {} -> {}", index, id, *buf, to);
+                *buf = to;
+            }
+        }
+    }
+
     /// Forgets every buffer and queued message and makes the connection free for the
     /// next holder; files of the old generation now see a hung-up session.
     pub fn forget(&mut self) {
-        self.state = ConnState::Free;
+        self.set_state(ConnState::Free);
+        crate::trace_debug!(
+            "hmc {=u8}: every buffer -> Invalid, were (free, busy, hypervisor's) {}",
+            self.index,
+            self.buffer_counts()
+        );
         self.generation = self.generation.wrapping_add(1);
         self.bufs = [Buf::Invalid; MAX_POOL];
         self.free = IdStack::new();
@@ -302,7 +335,7 @@ impl Conn {
     /// buffers: the hypervisor still counts them as ours, and only takes them back with
     /// Interface Close. Files of the old generation see a hung-up session.
     pub fn vacate(&mut self) {
-        self.state = ConnState::Free;
+        self.set_state(ConnState::Free);
         self.generation = self.generation.wrapping_add(1);
         self.open_pending = false;
         self.close_pending = false;
@@ -320,8 +353,8 @@ impl Conn {
 
     /// Marks buffer `id` ours and free and pushes it on the free stack.
     pub fn release_buffer(&mut self, id: u8, lioba: u32) {
-        if let Some(buf) = self.bufs.get_mut(id as usize) {
-            *buf = Buf::Free { lioba };
+        if (id as usize) < self.bufs.len() {
+            self.set_buf(id, Buf::Free { lioba });
             self.free.push(id);
         }
     }
@@ -344,8 +377,9 @@ impl Conn {
 }
 
 impl Default for Conn {
+    /// A free connection at index 0.
     fn default() -> Self {
-        Self::new()
+        Self::new(0)
     }
 }
 
@@ -399,20 +433,21 @@ pub struct Stats {
     pub resets_suspended: u64,
     /// Resets because the partner initialised again.
     pub resets_partner_restarted: u64,
-    /// Hcalls that failed (any code but success), all kinds together.
+    /// Hcalls that failed (any code but success), all kinds together (busy and
+    /// long-busy only once the retries were exhausted).
     pub hcall_failures: u64,
-    /// Of those, H_CLOSED.
-    pub hcall_closed: u64,
-    /// Of those, H_DROPPED.
-    pub hcall_dropped: u64,
-    /// Of those, busy or long-busy that exhausted the retries.
-    pub hcall_busy: u64,
+    /// The same by return code: slot [`HcallRc::stats_slot`](crate::hv::HcallRc::stats_slot),
+    /// named by [`HcallRc::slot_name`](crate::hv::HcallRc::slot_name).
+    pub hcall_by_code: [u64; HCALL_SLOTS],
 }
+
+/// Slots of [`Stats::hcall_by_code`]: the counted codes and "other".
+pub const HCALL_SLOTS: usize = crate::hv::HcallRc::COUNTED.len() + 1;
 
 /// Everything behind the core's lock.
 #[derive(Debug, Clone)]
 pub struct State {
-    /// The driver's state.
+    /// The driver's state. Changed through [`State::set_driver`].
     pub driver: DriverState,
     /// The capabilities agreed, once [`DriverState::Ready`].
     pub negotiated: Option<Negotiated>,
@@ -430,7 +465,7 @@ impl State {
         State {
             driver: DriverState::Initial,
             negotiated: None,
-            conns: [const { Conn::new() }; MAX_HMCS],
+            conns: conns(),
             vmc_drc_index: 0,
             stats: Stats {
                 crq_in: 0,
@@ -445,10 +480,16 @@ impl State {
                 resets_suspended: 0,
                 resets_partner_restarted: 0,
                 hcall_failures: 0,
-                hcall_closed: 0,
-                hcall_dropped: 0,
-                hcall_busy: 0,
+                hcall_by_code: [0; HCALL_SLOTS],
             },
+        }
+    }
+
+    /// Moves the driver to `to`, logging the change (if it is one).
+    pub fn set_driver(&mut self, to: DriverState) {
+        if self.driver != to {
+            crate::trace_info!("driver: state {} -> {}", self.driver, to);
+            self.driver = to;
         }
     }
 
@@ -458,14 +499,23 @@ impl State {
             return;
         }
         self.stats.hcall_failures += 1;
-        if rc == crate::hv::HcallRc::CLOSED {
-            self.stats.hcall_closed += 1;
-        } else if rc == crate::hv::HcallRc::DROPPED {
-            self.stats.hcall_dropped += 1;
-        } else if rc.is_busy() {
-            self.stats.hcall_busy += 1;
+        if let Some(count) = self.stats.hcall_by_code.get_mut(rc.stats_slot()) {
+            *count += 1;
         }
     }
+}
+
+/// The connections, each knowing its index.
+const fn conns() -> [Conn; MAX_HMCS] {
+    let mut conns = [const { Conn::new(0) }; MAX_HMCS];
+    let mut rest: &mut [Conn] = &mut conns;
+    let mut index: u8 = 0;
+    while let [conn, tail @ ..] = rest {
+        conn.index = index;
+        index = index.wrapping_add(1);
+        rest = tail;
+    }
+    conns
 }
 
 impl Default for State {

@@ -61,6 +61,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 budget -= 1;
                 if budget == 0 {
                     budget = DRAIN_BUDGET;
+                    crate::trace_trace!("crq task: budget spent, yielding");
                     YieldNow::new().await;
                 }
             }
@@ -70,7 +71,11 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                     self.dev.disable_interrupts();
                     self.dispatch(entry).await;
                 }
-                None => self.irq.wait().await,
+                None => {
+                    crate::trace_trace!("crq task: queue empty, waiting for the interrupt");
+                    self.irq.wait().await;
+                    crate::trace_trace!("crq task: woken");
+                }
             }
         }
     }
@@ -89,11 +94,13 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                     }
                 }
                 Recovery::Enable => {
-                    if self.retry_busy(|| self.dev.enable_crq()).await.is_success() {
+                    let rc = self.retry_busy(|| self.dev.enable_crq()).await;
+                    if rc.is_success() {
+                        crate::trace_debug!("H_ENABLE_CRQ rc={}", rc);
                         self.send_init().await
                     } else {
                         // The queue stays disabled: start over with a new registration.
-                        defmt::warn!("H_ENABLE_CRQ failed, registering again");
+                        crate::trace_warn!("H_ENABLE_CRQ rc={}: registering again", rc);
                         if self.register().await {
                             self.send_init().await
                         } else {
@@ -124,21 +131,26 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         };
         loop {
             kick.wait().await;
+            crate::trace_trace!("hmc {=u8}: session task woken", hmc_index);
             // Both may be due: an open, then a close of the same connection.
             self.send_open(hmc_index).await;
             self.send_close(hmc_index).await;
         }
     }
 
+    /// Moves the driver to `state` (logged by [`State::set_driver`]), unless the device
+    /// was removed.
+    ///
+    /// [`State::set_driver`]: crate::state::State::set_driver
     pub(crate) fn set_driver(&self, state: DriverState) {
         if self.is_removed() {
             return;
         }
-        self.lock(|s| s.driver = state);
-        defmt::info!("driver state {}", state);
+        self.lock(|s| s.set_driver(state));
     }
 
-    /// Repeats `hcall` while it answers busy, yielding in between.
+    /// Repeats `hcall` while it answers busy, yielding in between. The caller logs the
+    /// final return code.
     async fn retry_busy(&self, mut hcall: impl FnMut() -> HcallRc) -> HcallRc {
         let mut rc = hcall();
         let mut tries = 0;
@@ -160,8 +172,8 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         self.set_driver(DriverState::CrqInit);
         for _ in 0..REG_ATTEMPTS {
             let rc = self.retry_busy(|| self.dev.reg_crq()).await;
-            defmt::info!("H_REG_CRQ rc={=i64}", rc.0);
             if rc.is_success() || rc == HcallRc::CLOSED {
+                crate::trace_debug!("H_REG_CRQ rc={}", rc);
                 // Registering disables the queue's interrupt (LoPAR), and the CRQ task
                 // may be asleep waiting for one: wake it, it drains the new queue and
                 // re-enables the interrupt itself.
@@ -169,11 +181,18 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 return true;
             }
             if rc != HcallRc::RESOURCE {
+                crate::trace_error!("H_REG_CRQ rc={}: the queue cannot be registered", rc);
                 return false;
             }
+            crate::trace_warn!("H_REG_CRQ rc={}: a stale registration, freeing it", rc);
             let rc = self.retry_busy(|| self.dev.free_crq()).await;
-            defmt::info!("H_FREE_CRQ rc={=i64}", rc.0);
+            if rc.is_success() {
+                crate::trace_debug!("H_FREE_CRQ rc={}", rc);
+            } else {
+                crate::trace_warn!("H_FREE_CRQ rc={}", rc);
+            }
         }
+        crate::trace_error!("H_REG_CRQ: no registration in {=u32} attempts", REG_ATTEMPTS);
         false
     }
 
@@ -210,7 +229,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
                 LinkInput::Event(LinkEvent::InitComplete) => return self.capabilities().await,
                 LinkInput::Event(other) => {
-                    defmt::warn!("handshake: unexpected {}", other);
+                    crate::trace_warn!("handshake: unexpected {}, dropped", other);
                     self.lock(|s| s.stats.dropped_invalid += 1);
                 }
             }
@@ -240,7 +259,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 // answer, and has dropped what we sent since.
                 LinkInput::Event(LinkEvent::Init) => self.hang_up_all(ResetCause::PartnerRestarted),
                 LinkInput::Event(other) => {
-                    defmt::warn!("link: unexpected {}", other);
+                    crate::trace_warn!("link: unexpected {}, dropped", other);
                     self.lock(|s| s.stats.dropped_invalid += 1);
                 }
             }
@@ -248,39 +267,51 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     }
 
     /// Sends `repr` for connection `hmc_index` if it is still of `generation` and in
-    /// `state`, after first RDMAing `rdma` (local bytes, their I/O address, the
-    /// hypervisor's LIOBA) if given: the check, the RDMA and the send are one step under
-    /// the lock, so nothing of ours crosses a reset into the next session (whose
+    /// `state`, after first RDMAing `rdma` (buffer ID, local bytes, their I/O address,
+    /// the hypervisor's LIOBA) if given: the check, the RDMA and the send are one step
+    /// under the lock, so nothing of ours crosses a reset into the next session (whose
     /// hypervisor buffers may have the same addresses). While the hypervisor's queue is
-    /// full (H_DROPPED) or busy, yields and tries again. `None` if the connection moved
-    /// on before it could be sent.
+    /// full (H_DROPPED) or busy, yields and tries again (the trace shows the first and
+    /// the last attempt). `None` if the connection moved on before it could be sent.
     async fn send_for(
         &self,
         hmc_index: u8,
         generation: u32,
         state: ConnState,
         repr: CrqRepr,
-        rdma: Option<(&[u8], u64, u32)>,
+        rdma: Option<(u8, &[u8], u64, u32)>,
     ) -> Option<HcallRc> {
         let mut rdma = rdma;
         let mut tries = 0;
         loop {
+            let retried = tries < TASK_BUSY_YIELDS;
+            // An attempt between the first and the last is not traced if it fails again.
+            let quiet = tries > 0 && retried;
             let rc = self.lock(|s| {
                 match s.conns.get(hmc_index as usize) {
                     Some(conn) if conn.generation == generation && conn.state == state => {}
                     _ => return None,
                 }
-                if let Some((local, ioba, lioba)) = rdma {
+                if let Some((id, local, ioba, lioba)) = rdma {
                     let rc = self.dev.rdma_to_hv(local, ioba, lioba);
+                    if !(quiet && again(rc)) {
+                        crate::trace_debug!(
+                            "hmc {=u8}: HMC ID out in buffer {=u8}, {=usize} bytes, H_COPY_RDMA rc={}",
+                            hmc_index,
+                            id,
+                            local.len(),
+                            rc
+                        );
+                    }
                     if !rc.is_success() {
                         s.count_hcall(rc);
                         return Some(rc);
                     }
                     rdma = None;
                 }
-                Some(self.send_locked(s, repr))
+                Some(self.send_entry(s, repr, quiet))
             })?;
-            if (rc == HcallRc::DROPPED || rc.is_busy()) && tries < TASK_BUSY_YIELDS {
+            if again(rc) && retried {
                 tries += 1;
                 YieldNow::new().await;
                 continue;
@@ -315,7 +346,8 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 let ioba = guard.ioba();
                 match guard.bytes().get(..HMC_ID_LEN) {
                     Some(hmc_id) => {
-                        self.send_for(hmc_index, generation, ConnState::Opening, open, Some((hmc_id, ioba, lioba))).await
+                        let rdma = Some((id, hmc_id, ioba, lioba));
+                        self.send_for(hmc_index, generation, ConnState::Opening, open, rdma).await
                     }
                     None => Some(HcallRc::PARAMETER),
                 }
@@ -323,7 +355,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             None => Some(HcallRc::BUSY),
         };
         if rc.is_some_and(HcallRc::is_success) {
-            defmt::info!("hmc {=u8}: open sent, session {=u8}", hmc_index, session);
+            crate::trace_info!("hmc {=u8}: open sent, session {=u8}", hmc_index, session);
             return;
         }
         // The open never reached the hypervisor (the C driver ignored this and left
@@ -336,7 +368,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
                 match conn.state {
                     ConnState::Opening => {
-                        conn.state = ConnState::Failed;
+                        conn.set_state(ConnState::Failed);
                         conn.release_buffer(id, lioba);
                     }
                     // Released meanwhile: there is nothing to close.
@@ -348,8 +380,20 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
             }
         });
-        defmt::error!("hmc {=u8}: open not sent rc={=i64}", hmc_index, rc.map(|rc| rc.0).unwrap_or(0));
-        self.waiters.wake(hmc_index);
+        match rc {
+            Some(rc) => crate::trace_error!(
+                "hmc {=u8}: open not sent, session {=u8} rc={}",
+                hmc_index,
+                session,
+                rc
+            ),
+            None => crate::trace_info!(
+                "hmc {=u8}: open not sent, session {=u8} ended first",
+                hmc_index,
+                session
+            ),
+        }
+        self.wake(hmc_index);
     }
 
     /// Sends Interface Close if the file let an open connection go. Its response frees
@@ -375,7 +419,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             Some(rc) => rc,
         };
         if rc.is_success() {
-            defmt::info!("hmc {=u8}: close sent, session {=u8}", hmc_index, session);
+            crate::trace_info!("hmc {=u8}: close sent, session {=u8}", hmc_index, session);
             return;
         }
         self.lock(|s| {
@@ -385,7 +429,17 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
             }
         });
-        defmt::warn!("hmc {=u8}: close not sent rc={=i64}, freed", hmc_index, rc.0);
-        self.waiters.wake(hmc_index);
+        crate::trace_warn!(
+            "hmc {=u8}: close not sent, session {=u8} rc={}, freed",
+            hmc_index,
+            session,
+            rc
+        );
+        self.wake(hmc_index);
     }
+}
+
+/// Whether `rc` is worth another attempt: the hypervisor's queue was full, or busy.
+fn again(rc: HcallRc) -> bool {
+    rc == HcallRc::DROPPED || rc.is_busy()
 }

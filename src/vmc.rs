@@ -194,8 +194,15 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         self.local.get(hmc_index as usize * pool + buffer_id as usize)
     }
 
+    /// Wakes the waiters of connection `index`.
+    pub(crate) fn wake(&self, index: u8) {
+        crate::trace_trace!("hmc {=u8}: waking the waiters", index);
+        self.waiters.wake(index);
+    }
+
     /// Wakes the waiters of every connection.
     pub(crate) fn wake_all(&self) {
+        crate::trace_trace!("driver: waking the waiters of every connection");
         for index in 0..self.params.max_hmcs() {
             self.waiters.wake(index);
         }
@@ -212,14 +219,22 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// from crossing a reset (the check of the session's generation and the send are
     /// one step). Nothing in it takes the lock again.
     pub(crate) fn send_locked(&self, s: &mut State, repr: CrqRepr) -> HcallRc {
+        self.send_entry(s, repr, false)
+    }
+
+    /// [`Vmc::send_locked`], for a caller that sends the entry again if it comes back
+    /// H_DROPPED or busy: with `quiet`, the trace does not show such an attempt.
+    pub(crate) fn send_entry(&self, s: &mut State, repr: CrqRepr, quiet: bool) -> HcallRc {
         let entry = repr.to_bytes();
         let rc = while_busy(|| self.dev.send_crq(&entry), |rc| *rc);
         if rc.is_success() {
             s.stats.crq_out += 1;
-            defmt::debug!("crq out: {}", repr);
+            crate::trace_debug!("crq out: {} rc={}", repr, rc);
         } else {
             s.count_hcall(rc);
-            defmt::warn!("crq out failed rc={}: {}", rc.0, repr);
+            if !(quiet && (rc == HcallRc::DROPPED || rc.is_busy())) {
+                crate::trace_warn!("crq out: {} rc={}", repr, rc);
+            }
         }
         rc
     }
@@ -228,8 +243,9 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// a reset is due, and wakes every waiter. Runs in the CRQ task the moment the
     /// cause is seen, so no entry behind it in the queue is taken for the old sessions.
     pub(crate) fn hang_up_all(&self, cause: ResetCause) {
+        crate::trace_warn!("reset: {}", cause);
         self.lock(|s| {
-            s.driver = DriverState::SchedReset;
+            s.set_driver(DriverState::SchedReset);
             s.negotiated = None;
             for conn in s.conns.iter_mut() {
                 conn.forget();
@@ -240,7 +256,6 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 ResetCause::PartnerRestarted => s.stats.resets_partner_restarted += 1,
             }
         });
-        defmt::warn!("reset: {}", cause);
         self.link.clear();
         self.reset.signal(cause);
         self.wake_all();
@@ -252,14 +267,14 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// and SETHMCID until they are closed.
     pub fn remove(&self) {
         self.removed.store(true, Ordering::Release);
+        crate::trace_warn!("driver: device removed");
         self.lock(|s| {
-            s.driver = DriverState::Failed;
+            s.set_driver(DriverState::Failed);
             s.negotiated = None;
             for conn in s.conns.iter_mut() {
                 conn.forget();
             }
         });
-        defmt::warn!("device removed");
         self.wake_all();
     }
 
@@ -277,12 +292,12 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         let repr = match CrqRepr::from_bytes(&raw) {
             Ok(repr) => repr,
             Err(err) => {
-                defmt::warn!("crq in: undecodable {=[u8]:#04x}: {}", raw, err);
+                crate::trace_warn!("crq in: undecodable {=[u8]:#04x}: {}, dropped", raw, err);
                 self.drop_invalid();
                 return;
             }
         };
-        defmt::debug!("crq in: {}", repr);
+        crate::trace_debug!("crq in: {}", repr);
         match repr {
             CrqRepr::Empty => {}
             CrqRepr::Init => self.partner_init(),
@@ -298,7 +313,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
 
     fn link_event(&self, event: LinkEvent) {
         if self.link.try_send(event).is_err() {
-            defmt::warn!("link inbox full, dropped {}", event);
+            crate::trace_warn!("link: inbox full, dropped {}", event);
             self.drop_invalid();
         }
     }
@@ -314,7 +329,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             // second Initialize (a partner that restarted twice before we answered)
             // would only start a second one.
             DriverState::SchedReset if self.reset.signaled() => {
-                defmt::info!("partner init while a reset is pending: already covered");
+                crate::trace_warn!("link: partner init while a reset is pending: already covered");
             }
             DriverState::CrqInit | DriverState::SchedReset => self.link_event(LinkEvent::Init),
             _ => self.hang_up_all(ResetCause::PartnerRestarted),
@@ -333,10 +348,10 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 self.hang_up_all(ResetCause::PartnerSuspended(event.code()))
             }
             TransportEvent::PrepareForSuspend => {
-                defmt::info!("transport: prepare for suspend");
+                crate::trace_warn!("transport: prepare for suspend");
             }
             TransportEvent::Unknown(code) => {
-                defmt::warn!("transport: unknown event {=u8:#04x}", code);
+                crate::trace_warn!("transport: unknown event {=u8:#04x}, dropped", code);
                 self.drop_invalid();
             }
         }
@@ -369,7 +384,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             | VmcMessage::InterfaceClose { .. }
             | VmcMessage::AddBufferResponse { .. }
             | VmcMessage::RemoveBufferResponse { .. } => {
-                defmt::warn!("unexpected from hypervisor: {}", message);
+                crate::trace_warn!("crq in: unexpected from hypervisor, dropped: {}", message);
                 self.drop_invalid();
             }
         }
@@ -387,19 +402,23 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             match negotiated {
                 Some(n) => {
                     s.negotiated = Some(n);
-                    s.driver = DriverState::Ready;
+                    s.set_driver(DriverState::Ready);
                 }
-                None => s.driver = DriverState::Failed,
+                None => s.set_driver(DriverState::Failed),
             }
             true
         });
         if !applied {
-            defmt::warn!("unexpected capabilities response {} {}", status, theirs);
+            crate::trace_warn!(
+                "driver: unexpected capabilities response {} {}, dropped",
+                status,
+                theirs
+            );
             return;
         }
         match negotiated {
-            Some(n) => defmt::info!("driver ready: {}", n),
-            None => defmt::error!("capabilities refused: {} {}", status, theirs),
+            Some(n) => crate::trace_info!("driver: capabilities agreed: {}", n),
+            None => crate::trace_error!("driver: capabilities refused: {} {}", status, theirs),
         }
         self.link_event(LinkEvent::Capabilities);
         self.wake_all();
@@ -449,15 +468,25 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
             }
             if conn.state == ConnState::Opening {
-                conn.state = if status.is_success() { ConnState::Ready } else { ConnState::Failed };
+                let to = if status.is_success() { ConnState::Ready } else { ConnState::Failed };
+                conn.set_state(to);
             }
             true
         });
         if woke {
-            defmt::info!("hmc {=u8}: open response {} session {=u8}", hmc_index, status, hmc_session);
-            self.waiters.wake(hmc_index);
+            crate::trace_info!(
+                "hmc {=u8}: open response {} session {=u8}",
+                hmc_index,
+                status,
+                hmc_session
+            );
+            self.wake(hmc_index);
         } else {
-            defmt::warn!("hmc {=u8}: unexpected open response session {=u8}", hmc_index, hmc_session);
+            crate::trace_warn!(
+                "hmc {=u8}: unexpected open response session {=u8}, dropped",
+                hmc_index,
+                hmc_session
+            );
         }
     }
 
@@ -473,10 +502,19 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             }
         });
         if done {
-            defmt::info!("hmc {=u8}: closed, status {}", hmc_index, status);
-            self.waiters.wake(hmc_index);
+            crate::trace_info!(
+                "hmc {=u8}: closed, status {} session {=u8}",
+                hmc_index,
+                status,
+                hmc_session
+            );
+            self.wake(hmc_index);
         } else {
-            defmt::warn!("hmc {=u8}: unexpected close response session {=u8}", hmc_index, hmc_session);
+            crate::trace_warn!(
+                "hmc {=u8}: unexpected close response session {=u8}, dropped",
+                hmc_index,
+                hmc_session
+            );
         }
     }
 
@@ -509,26 +547,32 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             }
             match owner {
                 BufferOwner::ManagementPartition => conn.release_buffer(id, lioba),
-                BufferOwner::Hypervisor => {
-                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
-                        *buf = Buf::Hypervisor { lioba };
-                    }
-                }
+                BufferOwner::Hypervisor => conn.set_buf(id, Buf::Hypervisor { lioba }),
                 BufferOwner::Other(_) => return Some(Status::InterfaceFailure),
             }
             Some(Status::Success)
         });
         let Some(status) = status else {
-            defmt::warn!("hmc {=u8}: add buffer {=u16} before capabilities, dropped", hmc_index, buffer_id);
+            crate::trace_warn!(
+                "hmc {=u8}: add buffer {=u16} before capabilities, dropped",
+                hmc_index,
+                buffer_id
+            );
             return;
         };
-        defmt::debug!("hmc {=u8}: add buffer {=u16} owner {} -> {}", hmc_index, buffer_id, owner, status);
         if !status.is_success() {
+            crate::trace_warn!(
+                "hmc {=u8}: add buffer {=u16} owner {} refused: {}",
+                hmc_index,
+                buffer_id,
+                owner,
+                status
+            );
             self.drop_invalid();
         }
         self.send(CrqRepr::Vmc(VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id }));
         if status.is_success() {
-            self.waiters.wake(hmc_index);
+            self.wake(hmc_index);
         }
     }
 
@@ -553,18 +597,19 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             }
             match conn.free.pop() {
                 Some(id) => {
-                    if let Some(buf) = conn.bufs.get_mut(id as usize) {
-                        *buf = Buf::Invalid;
-                    }
+                    conn.set_buf(id, Buf::Invalid);
                     Some((Status::Success, id as u16))
                 }
                 None => Some((Status::NoBuffer, crate::wire::INVALID_BUFFER_ID)),
             }
         });
         let Some((status, buffer_id)) = answer else {
+            crate::trace_warn!("hmc {=u8}: remove buffer before capabilities, dropped", hmc_index);
             return;
         };
-        defmt::debug!("hmc {=u8}: remove buffer -> {=u16} {}", hmc_index, buffer_id, status);
+        if !status.is_success() {
+            crate::trace_warn!("hmc {=u8}: remove buffer refused: {}", hmc_index, status);
+        }
         self.send(CrqRepr::Vmc(VmcMessage::RemoveBufferResponse { status, hmc_session, hmc_index, buffer_id }));
     }
 
@@ -590,18 +635,15 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 return None;
             }
             let id = buffer_id as u8;
-            let buf = conn.bufs.get_mut(id as usize)?;
-            match *buf {
-                Buf::Hypervisor { lioba } => {
-                    // In transit: ours, but not yet readable.
-                    *buf = Buf::Receiving { lioba };
-                    Some((id, lioba, conn.generation))
-                }
-                _ => None,
-            }
+            let Some(&Buf::Hypervisor { lioba }) = conn.bufs.get(id as usize) else {
+                return None;
+            };
+            // In transit: ours, but not yet readable.
+            conn.set_buf(id, Buf::Receiving { lioba });
+            Some((id, lioba, conn.generation))
         });
         let Some((id, lioba, generation)) = accepted else {
-            defmt::warn!(
+            crate::trace_warn!(
                 "hmc {=u8}: bad signal session {=u8} buffer {=u16} len {=u32}, dropped",
                 hmc_index,
                 hmc_session,
@@ -644,9 +686,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 return None;
             }
             if rc.is_success() {
-                if let Some(buf) = conn.bufs.get_mut(id as usize) {
-                    *buf = Buf::Queued { lioba, len: msg_len };
-                }
+                conn.set_buf(id, Buf::Queued { lioba, len: msg_len });
                 conn.rx.push_back(id);
                 s.stats.msgs_in += 1;
                 s.stats.bytes_in += msg_len as u64;
@@ -658,16 +698,34 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 Some(false)
             }
         });
+        // One frame for the H_COPY_RDMA and what became of the message.
         match queued {
             Some(true) => {
-                defmt::debug!("hmc {=u8}: message in buffer {=u8}, {=u32} bytes", hmc_index, id, msg_len);
-                self.waiters.wake(hmc_index);
+                crate::trace_debug!(
+                    "hmc {=u8}: message in buffer {=u8}, {=u32} bytes, H_COPY_RDMA rc={}",
+                    hmc_index,
+                    id,
+                    msg_len,
+                    rc
+                );
+                self.wake(hmc_index);
             }
             Some(false) => {
-                defmt::error!("hmc {=u8}: rdma in of buffer {=u8} failed rc={=i64}", hmc_index, id, rc.0);
-                self.waiters.wake(hmc_index);
+                crate::trace_error!(
+                    "hmc {=u8}: message in buffer {=u8}, {=u32} bytes, lost: H_COPY_RDMA rc={}",
+                    hmc_index,
+                    id,
+                    msg_len,
+                    rc
+                );
+                self.wake(hmc_index);
             }
-            None => defmt::info!("hmc {=u8}: message for a reset session discarded", hmc_index),
+            None => crate::trace_warn!(
+                "hmc {=u8}: message in buffer {=u8} discarded (reset session), H_COPY_RDMA rc={}",
+                hmc_index,
+                id,
+                rc
+            ),
         }
     }
 }

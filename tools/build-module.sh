@@ -27,7 +27,9 @@ STEP="module-$arch$suffix"
 kdir=$(kernel_out_dir "$arch")
 [ -f "$kdir/.ibmvmc-done" ] || die "no kernel for $arch: run tools/build-kernel.sh $arch"
 mapfile -t vars < <(kmake_vars "$arch")
-out="$REPO/target/kmod/$(basename "$kdir")$suffix"
+# IBMVMC_KMOD_VARIANT names another output directory, for a second build of the same
+# sources with other make arguments (the trace test's "wrong .ko": DEFMT_LOG=info).
+out="$REPO/target/kmod/$(basename "$kdir")$suffix${IBMVMC_KMOD_VARIANT:+-$IBMVMC_KMOD_VARIANT}"
 mkdir -p "$out"
 
 # The glue is compiled by clippy-driver with the kernel's lint set (rust_common_flags);

@@ -256,6 +256,7 @@ int ibmvmc_cdev_register(void)
 	ibmvmc_debugfs = debugfs_create_dir("ibmvmc", NULL);
 	debugfs_create_file("stats", 0400, ibmvmc_debugfs, NULL, &ibmvmc_stats_fops);
 	debugfs_create_file("state", 0400, ibmvmc_debugfs, NULL, &ibmvmc_state_fops);
+	ibmvmc_trace_debugfs(ibmvmc_debugfs);
 #ifdef IBMVMC_SIM
 	debugfs_create_file("sim", 0600, ibmvmc_debugfs, NULL, &ibmvmc_sim_fops);
 #endif

@@ -241,7 +241,6 @@ impl core::fmt::Write for Text<'_> {
 /// `buf` points to `len` writable bytes (a kernel buffer of `cdev.c`).
 #[no_mangle]
 unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len: usize) -> isize {
-    use core::fmt::Write;
     let Some(instance) = current() else {
         return errno(Errno::NoDev);
     };
@@ -250,40 +249,13 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
     let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
     let mut out = Text { buf, len: 0 };
     let _ = match which {
-        0 => {
-            let s = instance.vmc.stats();
-            let state = instance.vmc.query().state;
-            write!(
-                out,
-                "state {}\ncrq_in {}\ncrq_out {}\nmsgs_in {}\nmsgs_out {}\nbytes_in {}\nbytes_out {}\n\
-                 dropped_invalid {}\ndropped_rdma {}\nresets_partner_gone {}\nresets_suspended {}\n\
-                 resets_partner_restarted {}\nhcall_failures {}\nhcall_closed {}\nhcall_dropped {}\n\
-                 hcall_busy {}\nwakeups_hmc0 {}\nwakeups_hmc1 {}\n",
-                state,
-                s.crq_in,
-                s.crq_out,
-                s.msgs_in,
-                s.msgs_out,
-                s.bytes_in,
-                s.bytes_out,
-                s.dropped_invalid,
-                s.dropped_rdma,
-                s.resets_partner_gone,
-                s.resets_suspended,
-                s.resets_partner_restarted,
-                s.hcall_failures,
-                s.hcall_closed,
-                s.hcall_dropped,
-                s.hcall_busy,
-                instance.wakeups(0),
-                instance.wakeups(1),
-            )
-        }
+        0 => write_stats(&mut out, instance),
         2 => write_state(&mut out, &instance.vmc.snapshot()),
         #[cfg(not(ibmvmc_sim))]
         _ => return errno(Errno::NoDev),
         #[cfg(ibmvmc_sim)]
         _ => {
+            use core::fmt::Write;
             let s = instance.sim.stats();
             write!(
                 out,
@@ -312,6 +284,39 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
         }
     };
     out.len as isize
+}
+
+/// debugfs `stats`: the driver's counters since load, one `name value` per line.
+fn write_stats(out: &mut Text<'_>, instance: &crate::instance::Instance) -> core::fmt::Result {
+    use core::fmt::Write;
+    let s = instance.vmc.stats();
+    let counters = [
+        ("crq_in", s.crq_in),
+        ("crq_out", s.crq_out),
+        ("msgs_in", s.msgs_in),
+        ("msgs_out", s.msgs_out),
+        ("bytes_in", s.bytes_in),
+        ("bytes_out", s.bytes_out),
+        ("dropped_invalid", s.dropped_invalid),
+        ("dropped_rdma", s.dropped_rdma),
+        ("resets_partner_gone", s.resets_partner_gone),
+        ("resets_suspended", s.resets_suspended),
+        ("resets_partner_restarted", s.resets_partner_restarted),
+        ("hcall_failures", s.hcall_failures),
+    ];
+    writeln!(out, "state {}", instance.vmc.query().state)?;
+    for (name, value) in counters {
+        writeln!(out, "{name} {value}")?;
+    }
+    for (slot, count) in s.hcall_by_code.iter().enumerate() {
+        writeln!(out, "hcall_failures_{} {}", ibmvmc::HcallRc::slot_name(slot), count)?;
+    }
+    for index in 0..2 {
+        writeln!(out, "wakeups_hmc{} {}", index, instance.wakeups(index))?;
+    }
+    let (frames, lost, bytes) = crate::platform::TRACE.stats();
+    writeln!(out, "trace_level {}", ibmvmc::trace::level().name())?;
+    writeln!(out, "trace_frames {frames}\ntrace_frames_lost {lost}\ntrace_bytes_kept {bytes}")
 }
 
 /// debugfs `state`: the driver's state, what was negotiated, and each connection: its

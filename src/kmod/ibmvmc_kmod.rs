@@ -25,6 +25,7 @@ mod platform;
 #[cfg(ibmvmc_pseries)]
 mod pseries;
 mod selftest;
+mod trace;
 
 module! {
     type: IbmVmc,
@@ -113,13 +114,24 @@ impl kernel::Module for IbmVmc {
             this.vio_registered = true;
         }
         pr_info!(
-            "/dev/ibmvmc ready: buf_pool_size={} max_hmcs={} max_mtu={}, {} backend\n",
+            "/dev/ibmvmc ready: buf_pool_size={} max_hmcs={} max_mtu={}, {} backend, trace {} id {}\n",
             params.buf_pool_size(),
             params.max_hmcs(),
             params.max_mtu(),
-            BACKEND
+            BACKEND,
+            ibmvmc::trace::level().name(),
+            Hex(&ffi::trace_id())
         );
         Ok(this)
+    }
+}
+
+/// Bytes as lowercase hex, for the log.
+struct Hex<'a>(&'a [u8]);
+
+impl kernel::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
     }
 }
 
@@ -141,6 +153,7 @@ impl Drop for IbmVmc {
         bh::stop();
         ffi::test_irq_sync();
         ffi::sim_irq_sync();
+        ffi::trace_sync();
         let report = bh::EXECUTOR.shutdown();
         #[cfg(ibmvmc_sim)]
         drop(self.instance.take());

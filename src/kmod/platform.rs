@@ -9,11 +9,12 @@
 //!   per instance would need a const-initialisable, lockdep-visible lock, which Rust
 //!   cannot build as a `static` on 7.3; the sections it guards are a few instructions.
 //! - defmt: the global logger encodes frames into a static ring (`TRACE`), timestamps
-//!   are `ktime_get_ns()` in microseconds.
+//!   are `ktime_get_ns()` in microseconds; `trace.rs` serves the ring through debugfs.
 
 use core::cell::UnsafeCell;
-use core::sync::atomic::AtomicUsize;
-use core::sync::atomic::Ordering;
+
+use ibmvmc::trace::Ring;
+use ibmvmc::trace::Sink;
 
 use crate::ffi;
 
@@ -39,62 +40,57 @@ unsafe impl critical_section::Impl for KernelCriticalSection {
     }
 }
 
-/// Size of the trace ring. A power of two.
-const TRACE_BYTES: usize = 16 * 1024;
+/// Size of the trace ring, a power of two: about 1500 frames of the driver's trace.
+const TRACE_BYTES: usize = 64 * 1024;
 
-/// The defmt trace: a ring of rzCOBS-encoded frames, oldest bytes overwritten.
+/// The defmt trace: rzCOBS-encoded frames in a bounded ring (`ibmvmc::trace::Ring`),
+/// the oldest whole frames overwritten and counted. Read through debugfs (`trace.rs`).
 pub(crate) struct TraceRing {
-    /// Touched only between `acquire` and `release`, i.e. inside the critical section.
+    /// Touched only inside the critical section (the logger between `acquire` and
+    /// `release`, and [`TraceRing::with`]).
     inner: UnsafeCell<TraceInner>,
-    /// Total bytes ever written (the ring holds the last `TRACE_BYTES`).
-    written: AtomicUsize,
-    /// Frames started, for the load-time proof.
-    frames: AtomicUsize,
 }
 
 struct TraceInner {
-    encoder: defmt::Encoder,
-    buf: [u8; TRACE_BYTES],
+    sink: Sink<TRACE_BYTES>,
     token: kernel::ffi::c_ulong,
     /// A frame is open; a nested `acquire` (a `Format` impl that logs) is discarded.
     taken: bool,
     nested: bool,
 }
 
-// SAFETY: `inner` is only accessed by the logger between `acquire` and `release`, which
-// hold the critical section: one context at a time.
+// SAFETY: `inner` is only accessed inside the critical section (see the field): one
+// context at a time.
 unsafe impl Sync for TraceRing {}
 
 pub(crate) static TRACE: TraceRing = TraceRing {
     inner: UnsafeCell::new(TraceInner {
-        encoder: defmt::Encoder::new(),
-        buf: [0; TRACE_BYTES],
+        sink: Sink::new(),
         token: 0,
         taken: false,
         nested: false,
     }),
-    written: AtomicUsize::new(0),
-    frames: AtomicUsize::new(0),
 };
 
 impl TraceRing {
-    /// (frames, bytes) logged since load.
-    pub(crate) fn stats(&self) -> (usize, usize) {
-        (
-            self.frames.load(Ordering::Relaxed),
-            self.written.load(Ordering::Relaxed),
-        )
+    /// Runs `f` on the ring inside the critical section; `None` if this CPU is inside a
+    /// frame (only a `Format` impl could call from there, and none does). `f` must not
+    /// log.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut Ring<TRACE_BYTES>) -> R) -> Option<R> {
+        // SAFETY: released below; `f` only copies bytes and compares cursors.
+        let token = unsafe { ffi::cs_acquire() };
+        // SAFETY: we hold the critical section, so no other context touches `inner`; if
+        // this CPU's own logger holds a frame open (`taken`), the ring is left alone.
+        let inner = unsafe { &mut *self.inner.get() };
+        let result = if inner.taken { None } else { Some(f(inner.sink.ring())) };
+        // SAFETY: the token of the acquire above.
+        unsafe { ffi::cs_release(token) };
+        result
     }
-}
 
-impl TraceInner {
-    fn push(buf: &mut [u8; TRACE_BYTES], written: &AtomicUsize, bytes: &[u8]) {
-        let mut at = written.load(Ordering::Relaxed);
-        for &b in bytes {
-            buf[at % TRACE_BYTES] = b;
-            at = at.wrapping_add(1);
-        }
-        written.store(at, Ordering::Relaxed);
+    /// (frames completed, frames lost, bytes kept) since load.
+    pub(crate) fn stats(&self) -> (u64, u64, u64) {
+        self.with(|ring| ring.counters()).unwrap_or_default()
     }
 }
 
@@ -113,15 +109,14 @@ unsafe impl defmt::Logger for Logger {
         if inner.taken {
             // Re-entered on the owner CPU from inside a frame: drop this frame.
             inner.nested = true;
+            inner.sink.ring().count_lost();
             // SAFETY: the token is the nested one just returned (a no-op release).
             unsafe { ffi::cs_release(token) };
             return;
         }
         inner.taken = true;
         inner.token = token;
-        TRACE.frames.fetch_add(1, Ordering::Relaxed);
-        let TraceInner { encoder, buf, .. } = inner;
-        encoder.start_frame(|b| TraceInner::push(buf, &TRACE.written, b));
+        inner.sink.start_frame();
     }
 
     unsafe fn flush() {}
@@ -133,10 +128,12 @@ unsafe impl defmt::Logger for Logger {
             inner.nested = false;
             return;
         }
-        let TraceInner { encoder, buf, .. } = inner;
-        encoder.end_frame(|b| TraceInner::push(buf, &TRACE.written, b));
+        inner.sink.end_frame();
         inner.taken = false;
         let token = inner.token;
+        // A reader blocked in trace_pipe is woken through an irq_work (a wait queue's
+        // lock may not be taken inside this raw spinlock).
+        ffi::trace_kick();
         // SAFETY: `token` is the one `acquire` stored for this frame.
         unsafe { ffi::cs_release(token) };
     }
@@ -147,8 +144,7 @@ unsafe impl defmt::Logger for Logger {
         if inner.nested {
             return;
         }
-        let TraceInner { encoder, buf, .. } = inner;
-        encoder.write(bytes, |b| TraceInner::push(buf, &TRACE.written, b));
+        inner.sink.write(bytes);
     }
 }
 

@@ -95,7 +95,7 @@ pub(crate) fn run(bh_mode: u32) -> Result {
         pr_err!("self-test: completed without a result\n");
         return Err(EIO);
     };
-    let (frames, bytes) = TRACE.stats();
+    let (frames, _lost, bytes) = TRACE.stats();
     let ok = proof.is_ok()
         && frames > 0
         && bytes > 0

@@ -34,6 +34,13 @@ void ibmvmc_cdev_unregister(void);
 void ibmvmc_sim_irq_raise(void);
 void ibmvmc_sim_irq_sync(void);
 
+/* trace_debugfs.c: the trace's debugfs files and level parameter; traceid.c (generated) */
+struct dentry;
+void ibmvmc_trace_debugfs(struct dentry *dir);
+void ibmvmc_trace_kick(void);
+void ibmvmc_trace_sync(void);
+extern const unsigned char ibmvmc_trace_id[16];
+
 /* C -> Rust */
 void ibmvmc_rs_bottom_half(void);
 void ibmvmc_rs_test_irq(void);
@@ -57,6 +64,15 @@ int ibmvmc_rs_wait_index(void *session);
 long ibmvmc_rs_ioctl(void *session, unsigned int cmd, unsigned long arg);
 ssize_t ibmvmc_rs_debugfs_text(int which, char *buf, size_t len);
 long ibmvmc_rs_sim_command(const char *cmd, size_t len);
+void *ibmvmc_rs_trace_open(int mode);
+void ibmvmc_rs_trace_release(void *reader);
+ssize_t ibmvmc_rs_trace_peek(void *reader, char *buf, size_t len);
+void ibmvmc_rs_trace_commit(void *reader);
+bool ibmvmc_rs_trace_pending(void *reader);
+bool ibmvmc_rs_trace_drain_pending(void);
+void ibmvmc_rs_trace_clear(void);
+int ibmvmc_rs_trace_level_set(const char *text, size_t len);
+int ibmvmc_rs_trace_level_get(char *buf, size_t len);
 
 #ifdef IBMVMC_PSERIES
 /* pseries.c: the VIO driver and its hcall wrappers (Rust declares them in pseries.rs) */

@@ -9,6 +9,8 @@
  *   unload NAME                delete_module()          -> @@ unload NAME rc=N errno=E
  *   run PROGRAM [ARGS...]      fork, exec, wait         -> @@ run PROGRAM status=N
  *   leakcheck                  kmemleak scan after the minimum object age, report printed
+ *   dump FILE NAME             the file's bytes in hex -> @@ dump-begin NAME .. @@ dump-end NAME
+ *                              (tools/vm/run.sh writes them to <out>/NAME)
  *   # ...                      comment
  *
  * Then it prints the whole kernel log between "@@ dmesg-begin" and "@@ dmesg-end" and
@@ -125,6 +127,31 @@ static void do_run(char **argv)
 		say("run %s status=signal-%d", argv[0], WTERMSIG(status));
 }
 
+/* Binary files (a trace) leave the VM as hex lines on the console. */
+static void do_dump(const char *path, const char *name)
+{
+	unsigned char buf[32];
+	long total = 0;
+	ssize_t n, i;
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0) {
+		say("error dump %s errno=%d", path, errno);
+		return;
+	}
+	say("dump-begin %s", name);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++)
+			printf("%02x", buf[i]);
+		putchar('\n');
+		total += n;
+	}
+	if (n < 0 && errno != EAGAIN)
+		say("error dump %s read errno=%d", path, errno);
+	close(fd);
+	say("dump-end %s bytes=%ld", name, total);
+}
+
 static void do_leakcheck(void)
 {
 	/* kmemleak only reports objects older than 5 s; scan twice past that. */
@@ -178,6 +205,8 @@ int main(void)
 				do_unload(argv[1]);
 			else if (!strcmp(argv[0], "run") && n >= 2)
 				do_run(argv + 1);
+			else if (!strcmp(argv[0], "dump") && n == 3)
+				do_dump(argv[1], argv[2]);
 			else if (!strcmp(argv[0], "leakcheck"))
 				do_leakcheck();
 			else

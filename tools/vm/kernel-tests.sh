@@ -8,7 +8,9 @@
 #               thousands of messages, transport events at random moments),
 #               remove.plan (device removal wakes blocked readers with an error;
 #               unload is refused while files are open), params.plan (parameters
-#               out of range: clamped with a warning, shown as used, read-only);
+#               out of range: clamped with a warning, shown as used, read-only),
+#               trace.plan (the trace captured in the VM, decoded on the host with
+#               the matching .ko and refused with another build's: check-trace.sh);
 #      ppc64le: session-ppc64le.plan (C client and errno contract on POWER), and the
 #               pseries build (real VIO/hcall backend, no simulator): pseries.plan
 #               loads and unloads it (QEMU has no VMC device, so probe never runs);
@@ -29,9 +31,14 @@ esac
 bin="$REPO/target/vm/$arch/bin"
 mkdir -p "$bin"
 progs=()
+# The application header stands alone, in strict C99 (as an application includes it).
+printf '#include <ibmvmc.h>\nint main(void) { struct ibmvmc_query_struct q = { 0 }; return q.state; }\n' |
+    "$cc" -std=c99 -pedantic -Wall -Wextra -Werror -I "$REPO/src/uapi" -x c -o /dev/null - ||
+    die "src/uapi/ibmvmc.h does not compile on its own"
 for c in "$REPO"/tests/vm/*.c; do
     p="$bin/$(basename "$c" .c)"
-    "$cc" -static -O2 -Wall -Werror -o "$p" "$c"
+    # -I src/uapi: the programs include the application header as <ibmvmc.h>.
+    "$cc" -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" -o "$p" "$c"
     progs+=(--prog "$p")
 done
 
@@ -50,13 +57,16 @@ proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
 
 case $arch in
-    x86_64) plans=(session two stress remove params) ;;
+    x86_64) plans=(session two stress remove params trace) ;;
     ppc64le) plans=(session-ppc64le) ;;
 esac
 for plan in "${plans[@]}"; do
     "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/$plan.plan" --ko "$ko" "${progs[@]}" \
         --out "$REPO/target/vm/$arch/$plan"
 done
+if [ "$arch" = x86_64 ]; then
+    "$REPO/tools/vm/check-trace.sh" "$ko" "$REPO/target/vm/$arch/trace"
+fi
 if [ "$arch" = ppc64le ]; then
     pseries_ko=$("$REPO/tools/build-module.sh" ppc64le pseries)
     "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/pseries.plan" --ko "$pseries_ko" \

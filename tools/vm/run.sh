@@ -115,6 +115,25 @@ boot_once() {
         grep -qE "$re" "$dmesg" || fail+=("kernel log lacks /$re/")
     done
 
+    # Files the plan dumped (hex on the console) land in $out/NAME.
+    python3 - "$console" "$out" <<'PY' || fail+=("a dump was cut short")
+import binascii, os, re, sys
+name, data, ok = None, [], True
+for line in open(sys.argv[1], errors="replace"):
+    line = line.rstrip("\n")
+    m = re.match(r"^@@ dump-(begin|end) (\S+)(?: bytes=(\d+))?$", line)
+    if m and m.group(1) == "begin":
+        name, data = m.group(2), []
+    elif m and name:
+        blob = binascii.unhexlify("".join(data))
+        open(os.path.join(sys.argv[2], name), "wb").write(blob)
+        ok &= len(blob) == int(m.group(3))
+        name = None
+    elif name and re.fullmatch(r"[0-9a-f]*", line):
+        data.append(line)
+sys.exit(0 if ok else 1)
+PY
+
     boot=$(sed -n 's/^@@ init-start uptime=\([0-9.]*\).*/\1/p' "$console" | head -n1)
     {
         echo "arch=$arch plan=$(basename "$plan") wall_s=$secs guest_s_at_init=${boot:-?}"

@@ -15,6 +15,9 @@ use std::sync::Mutex;
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use sha2::Digest;
+use sha2::Sha256;
+
 // The std critical section must be linked in; naming the crate does it.
 use critical_section as _;
 
@@ -59,7 +62,11 @@ unsafe impl defmt::Logger for HostLogger {
         FRAMES.fetch_add(1, Ordering::Relaxed);
         let mut encoder = ENCODER.lock().unwrap_or_else(|e| e.into_inner());
         let encoder = encoder.get_or_insert_with(defmt::Encoder::new);
-        encoder.start_frame(append);
+        // The rzCOBS encoder's only output here is one 0x00 before its very first frame
+        // (a separator for a receiver that missed a partial frame). The trace stream has
+        // no use for it and must not get it: a 0x00 where a frame starts reads as a
+        // marker (`ibmvmc::trace`, "Stream format").
+        encoder.start_frame(|_| {});
     }
 
     unsafe fn flush() {}
@@ -86,6 +93,22 @@ pub fn frames() -> u64 {
 /// Bytes of frames dropped because the capture was full.
 pub fn lost() -> u64 {
     LOST.load(Ordering::Relaxed)
+}
+
+/// The executable's trace id for the stream header: the first 16 bytes of the SHA-256 of
+/// `/proc/self/exe` (computed once), which is what the decoder computes for an ELF
+/// without an `ibmvmc_trace_id` symbol. All zeroes if the file cannot be read.
+pub fn exe_id() -> [u8; 16] {
+    static ID: OnceLock<[u8; 16]> = OnceLock::new();
+    *ID.get_or_init(|| match std::fs::read("/proc/self/exe") {
+        Ok(bytes) => {
+            let digest = Sha256::digest(&bytes);
+            let mut id = [0u8; 16];
+            id.copy_from_slice(&digest[..16]);
+            id
+        }
+        Err(_) => [0; 16],
+    })
 }
 
 /// Takes the captured (encoded) frames, leaving the capture empty.

@@ -14,6 +14,14 @@
 //!   stats                       /sys/kernel/debug/ibmvmc/stats
 //!   state                       /sys/kernel/debug/ibmvmc/state (driver and connections)
 //!   session-test [-n N] [--mtu M]   the VM's basic session test, with poll()
+//!   trace [--snapshot | --follow] [--clear] [--ko PATH] [--raw -o FILE]
+//!                               the driver's trace from /sys/kernel/debug/ibmvmc:
+//!                               `trace` (drains), `trace_snapshot` (--snapshot, does
+//!                               not drain) or `trace_pipe` (--follow: drains, then
+//!                               waits for more; Ctrl-C ends), decoded against the
+//!                               .ko (--ko, default: /lib/modules/$(uname -r)/**/ibmvmc.ko,
+//!                               then /ibmvmc.ko), or written raw to FILE; --clear
+//!                               empties the ring first
 //! ```
 //! Exit status: 0 success, 1 failure (the message names the errno and what it means for
 //! this device), 2 usage.
@@ -21,6 +29,7 @@
 mod dev;
 mod errno;
 mod hmc;
+mod trace;
 
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -35,7 +44,8 @@ const STATS: &str = "/sys/kernel/debug/ibmvmc/stats";
 const STATE: &str = "/sys/kernel/debug/ibmvmc/state";
 const USAGE: &str = "usage: ibmvmc [--dev PATH] ACTION [ACTION...]
   query | request-vmc | open --hmc-id ID | echo [-n N] [--size S] | send HEX | send --text T
-  exchange-ops | hmc-close | monitor | stats | state | session-test [-n N] [--mtu M]";
+  exchange-ops | hmc-close | monitor | stats | state | session-test [-n N] [--mtu M]
+  trace [--snapshot | --follow] [--clear] [--ko PATH] [--raw -o FILE]";
 const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_MTU: usize = 16384;
 
@@ -63,6 +73,7 @@ enum Action {
     Stats,
     State,
     SessionTest { count: u32, mtu: usize },
+    Trace(trace::TraceArgs),
 }
 
 /// The parsed command line.
@@ -109,6 +120,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "monitor" => Action::Monitor,
             "stats" => Action::Stats,
             "state" => Action::State,
+            "trace" => Action::Trace(trace::parse_args(argv, &mut i)?),
             "open" => {
                 if argv.get(i).map(String::as_str) != Some("--hmc-id") {
                     return Err("open needs --hmc-id ID".into());
@@ -367,6 +379,7 @@ fn run(args: &Args) -> Result<(), String> {
                 print!("{text}");
             }
             Action::SessionTest { count, mtu } => println!("{}", session_test(&args.dev, *count, *mtu)?),
+            Action::Trace(trace_args) => trace::run(trace_args)?,
         }
     }
     Ok(())
@@ -419,6 +432,13 @@ mod tests {
         assert_eq!(args("session-test").unwrap().actions, vec![Action::SessionTest { count: 1000, mtu: 4096 }]);
         assert_eq!(args("session-test -n 10 --mtu 16384").unwrap().actions, vec![Action::SessionTest { count: 10, mtu: 16384 }]);
         assert_eq!(args("echo").unwrap().actions, vec![Action::Echo { count: 1, size: 64 }]);
+        assert_eq!(
+            args("trace --snapshot stats").unwrap().actions,
+            vec![
+                Action::Trace(trace::TraceArgs { mode: trace::Mode::Snapshot, clear: false, ko: None, raw: None }),
+                Action::Stats,
+            ]
+        );
     }
 
     #[test]
@@ -432,6 +452,7 @@ mod tests {
         assert!(args("send abc").is_err());
         assert!(args("send zz").is_err());
         assert!(args("frobnicate").is_err());
+        assert!(args("trace --raw").is_err());
     }
 
     #[test]

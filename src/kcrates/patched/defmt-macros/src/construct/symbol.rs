@@ -6,6 +6,18 @@ pub(crate) fn mangled(defmt_tag: &str, data: &str) -> String {
     Symbol::new(defmt_tag, data).mangle()
 }
 
+/// ibmvmc: like `mangled`, plus `"file"` and `"line"` of the call site when known, so a
+/// decoder can print where a frame came from without DWARF (the kernel module carries
+/// none). defmt-decoder ignores fields it does not know.
+pub(crate) fn mangled_at(defmt_tag: &str, data: &str, location: Option<(String, usize)>) -> String {
+    let mut symbol = Symbol::new(defmt_tag, data).mangle();
+    if let Some((file, line)) = location.filter(|(file, line)| !file.is_empty() && *line > 0) {
+        symbol.pop();
+        write!(symbol, r#","file":"{}","line":{}}}"#, json_escape(&file), line).ok();
+    }
+    symbol
+}
+
 struct Symbol<'a> {
     /// Name of the Cargo package in which the symbol is being instantiated. Used for avoiding
     /// symbol name collisions.

@@ -39,12 +39,16 @@ pub(crate) fn expand_parsed(level: Level, args: Args) -> syn::Result<TokenStream
         args.format_string.span(),
     )?;
 
-    let header = construct::interned_string(
+    // ibmvmc: the call site's file and line go into the symbol (see construct/symbol.rs).
+    let start = args.format_string.span().start();
+    let location = (args.format_string.span().file(), start.line);
+    let header = construct::interned_string_at(
         &format_string,
         level.as_str(),
         true,
         Some(level.as_str()),
         &parse_quote!(defmt),
+        Some(location),
     );
     let env_filter = EnvFilter::from_env_var()?;
 

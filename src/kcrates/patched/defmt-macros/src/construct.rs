@@ -34,6 +34,18 @@ pub(crate) fn interned_string(
     prefix: Option<&str>,
     defmt_path: &syn::Path,
 ) -> TokenStream2 {
+    interned_string_at(string, tag, is_log_statement, prefix, defmt_path, None)
+}
+
+/// ibmvmc: `interned_string` with the call site's (file, line) in the symbol.
+pub(crate) fn interned_string_at(
+    string: &str,
+    tag: &str,
+    is_log_statement: bool,
+    prefix: Option<&str>,
+    defmt_path: &syn::Path,
+    location: Option<(String, usize)>,
+) -> TokenStream2 {
     // NOTE we rely on this variable name when extracting file location information from the DWARF
     // without it we have no other mean to differentiate static variables produced by `info!` vs
     // produced by `intern!` (or `internp`)
@@ -46,7 +58,7 @@ pub(crate) fn interned_string(
     let var_addr = if cfg!(feature = "unstable-test") {
         quote!({ #defmt_path::export::fetch_add_string_index() })
     } else {
-        let var_item = static_variable(&var_name, string, tag, prefix);
+        let var_item = static_variable_at(&var_name, string, tag, prefix, location);
         quote!({
             #var_item
             &#var_name as *const u8 as u16
@@ -99,7 +111,17 @@ pub(crate) fn static_variable(
     tag: &str,
     prefix: Option<&str>,
 ) -> TokenStream2 {
-    let sym_name = mangled_symbol_name(tag, data);
+    static_variable_at(name, data, tag, prefix, None)
+}
+
+fn static_variable_at(
+    name: &Ident2,
+    data: &str,
+    tag: &str,
+    prefix: Option<&str>,
+    location: Option<(String, usize)>,
+) -> TokenStream2 {
+    let sym_name = symbol::mangled_at(tag, data, location);
     let section = linker_section(false, prefix, &sym_name);
     let section_for_macos = linker_section(true, prefix, &sym_name);
 
