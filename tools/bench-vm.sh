@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Echo round trips through /dev/ibmvmc (simulator backend) next to a pipe ping-pong
 # between two processes, measured in the same boot of the x86_64 test VM
-# (tests/vm/vmc_bench.c via tests/vm/bench.plan). Numbers, not a test: TCG emulation,
+# (tests/vm/vmc_bench.c via tests/vm/bench.plan: default load, trace_level=info and off,
+# bh_mode=0). Numbers, not a test: TCG emulation,
 # a debug kernel (KASAN, lockdep, kmemleak), so read the ratio, not the absolutes.
 #   tools/bench-vm.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,7 +13,7 @@ arch=x86_64
 ko=$("$REPO/tools/build-module.sh" "$arch")
 bin="$REPO/target/vm/$arch/bin"
 mkdir -p "$bin"
-gcc -static -O2 -Wall -Werror -o "$bin/vmc_bench" "$REPO/tests/vm/vmc_bench.c"
+gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" -o "$bin/vmc_bench" "$REPO/tests/vm/vmc_bench.c"
 out="$REPO/target/vm/$arch/bench"
 "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench.plan" --ko "$ko" --prog "$bin/vmc_bench" \
     --out "$out" >&2

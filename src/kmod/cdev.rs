@@ -50,6 +50,13 @@ fn fault<T>(_: T) -> Errno {
     Errno::Fault
 }
 
+/// An ioctl error decided here rather than in the core (which traces its own): traced
+/// the same way, once.
+fn refused(cmd: c_uint, e: Errno) -> Errno {
+    ibmvmc::trace_debug!("ioctl {=u32:#x}: -> {}", cmd, e);
+    e
+}
+
 /// The per-file state behind `file->private_data`.
 ///
 /// # Safety
@@ -164,7 +171,7 @@ unsafe extern "C" fn ibmvmc_rs_ioctl(session: *mut c_void, cmd: c_uint, arg: c_u
             UserSlice::new(user, hmc_id.len())
                 .reader()
                 .read_slice(&mut hmc_id)
-                .map_err(fault)
+                .map_err(|_| refused(cmd, Errno::Fault))
                 .and_then(|()| vmc.set_hmc_id(file, &hmc_id))
         }
         VMC_IOCTL_QUERY => {
@@ -173,18 +180,21 @@ unsafe extern "C" fn ibmvmc_rs_ioctl(session: *mut c_void, cmd: c_uint, arg: c_u
             for (chunk, value) in bytes.chunks_mut(4).zip([q.have_vmc, q.state, q.vmc_drc_index]) {
                 chunk.copy_from_slice(&value.to_ne_bytes());
             }
-            UserSlice::new(user, bytes.len()).writer().write_slice(&bytes).map_err(fault)
+            UserSlice::new(user, bytes.len()).writer().write_slice(&bytes).map_err(|_| refused(cmd, Errno::Fault))
         }
         VMC_IOCTL_REQUESTVMC => {
             if !ffi::capable_sys_admin() {
-                Err(Errno::Perm)
+                Err(refused(cmd, Errno::Perm))
             } else {
                 vmc.request_vmc().and_then(|drc_index| {
-                    UserSlice::new(user, 4).writer().write_slice(&drc_index.to_ne_bytes()).map_err(fault)
+                    UserSlice::new(user, 4)
+                        .writer()
+                        .write_slice(&drc_index.to_ne_bytes())
+                        .map_err(|_| refused(cmd, Errno::Fault))
                 })
             }
         }
-        _ => Err(Errno::NoTty),
+        _ => Err(refused(cmd, Errno::NoTty)),
     };
     match result {
         Ok(()) => 0,

@@ -130,7 +130,24 @@ int main(int argc, char **argv)
 	close(to_child[1]);
 	waitpid(child, &status, 0);
 
-	printf("vmc_bench: %d round trips of %zu bytes\n", rounds, size);
+	{
+		/* Which load this is: the parameters that change the path (bench.plan). */
+		char bh[16] = "?", level[16] = "?";
+		FILE *f;
+
+		if ((f = fopen("/sys/module/ibmvmc/parameters/bh_mode", "r"))) {
+			if (fscanf(f, "%15s", bh) != 1)
+				strcpy(bh, "?");
+			fclose(f);
+		}
+		if ((f = fopen("/sys/module/ibmvmc/parameters/trace_level", "r"))) {
+			if (fscanf(f, "%15s", level) != 1)
+				strcpy(level, "?");
+			fclose(f);
+		}
+		printf("vmc_bench: %d round trips of %zu bytes, bh_mode=%s trace_level=%s\n", rounds,
+		       size, bh, level);
+	}
 	printf("%-22s %10s %10s %12s\n", "", "p50 us", "p99 us", "msgs/s");
 	printf("%-22s %10.1f %10.1f %12.0f\n", "/dev/ibmvmc echo", dev.p50_us, dev.p99_us, dev.per_s);
 	printf("%-22s %10.1f %10.1f %12.0f\n", "pipe ping-pong", pipe_r.p50_us, pipe_r.p99_us,
