@@ -106,7 +106,11 @@ fn trim(mut s: &[u8]) -> &[u8] {
 }
 
 /// The level a frame needs to be kept; the module's `trace_level` parameter sets it.
-static LEVEL: AtomicU8 = AtomicU8::new(Level::Debug as u8);
+/// `info` by default: state changes, sessions, resets and errors cost nothing per
+/// message; `debug` (five frames per message) is measurably slower (tools/BENCHMARKS.md)
+/// and is what a support engineer switches on at run time.
+pub const DEFAULT_LEVEL: Level = Level::Info;
+static LEVEL: AtomicU8 = AtomicU8::new(DEFAULT_LEVEL as u8);
 
 /// Sets the run-time level.
 pub fn set_level(level: Level) {

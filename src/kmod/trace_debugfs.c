@@ -211,4 +211,4 @@ static const struct kernel_param_ops ibmvmc_trace_level_ops = {
 
 module_param_cb(trace_level, &ibmvmc_trace_level_ops, NULL, 0644);
 MODULE_PARM_DESC(trace_level,
-		 "defmt trace level kept in the ring: off, error, warn, info, debug (default), trace");
+		 "defmt trace level kept in the ring: off, error, warn, info (default), debug, trace");

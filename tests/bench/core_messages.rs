@@ -706,6 +706,9 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
 }
 
 fn main() -> ExitCode {
+    // With call sites compiled in, measure them at debug (the level a support engineer
+    // switches on), as before the run-time level existed.
+    ibmvmc::trace::set_level(ibmvmc::trace::Level::Debug);
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     if let [which, pool, len, n] = args.as_slice() {
         let which = match which.as_str() {

@@ -6,7 +6,8 @@
  * the child writes them back). Latency p50/p99 from CLOCK_MONOTONIC and messages per
  * second, side by side with the ratio.
  *
- *   vmc_bench [-n ROUNDS] [-s SIZE]      default 5000 round trips of 64 bytes
+ *   vmc_bench [-n ROUNDS] [-s SIZE] [-l LABEL]   default 5000 round trips of 64 bytes;
+ *                                                LABEL names the load in the output
  *
  * Exit 0 unless something fails outright (no session, an I/O error, a wrong echo).
  */
@@ -78,17 +79,19 @@ int main(int argc, char **argv)
 	int rounds = 5000, opt, to_child[2], to_parent[2], fd, status;
 	size_t size = 64;
 	struct result dev, pipe_r;
-	const char *what = "";
+	const char *what = "", *label = "";
 	uint64_t *lat;
 	pid_t child;
 
-	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:l:")) != -1) {
 		if (opt == 'n')
 			rounds = atoi(optarg);
 		else if (opt == 's')
 			size = strtoul(optarg, NULL, 0);
+		else if (opt == 'l')
+			label = optarg;
 		else {
-			fprintf(stderr, "usage: vmc_bench [-n ROUNDS] [-s SIZE]\n");
+			fprintf(stderr, "usage: vmc_bench [-n ROUNDS] [-s SIZE] [-l LABEL]\n");
 			return 2;
 		}
 	}
@@ -130,24 +133,7 @@ int main(int argc, char **argv)
 	close(to_child[1]);
 	waitpid(child, &status, 0);
 
-	{
-		/* Which load this is: the parameters that change the path (bench.plan). */
-		char bh[16] = "?", level[16] = "?";
-		FILE *f;
-
-		if ((f = fopen("/sys/module/ibmvmc/parameters/bh_mode", "r"))) {
-			if (fscanf(f, "%15s", bh) != 1)
-				strcpy(bh, "?");
-			fclose(f);
-		}
-		if ((f = fopen("/sys/module/ibmvmc/parameters/trace_level", "r"))) {
-			if (fscanf(f, "%15s", level) != 1)
-				strcpy(level, "?");
-			fclose(f);
-		}
-		printf("vmc_bench: %d round trips of %zu bytes, bh_mode=%s trace_level=%s\n", rounds,
-		       size, bh, level);
-	}
+	printf("vmc_bench: %d round trips of %zu bytes, %s\n", rounds, size, label);
 	printf("%-22s %10s %10s %12s\n", "", "p50 us", "p99 us", "msgs/s");
 	printf("%-22s %10.1f %10.1f %12.0f\n", "/dev/ibmvmc echo", dev.p50_us, dev.p99_us, dev.per_s);
 	printf("%-22s %10.1f %10.1f %12.0f\n", "pipe ping-pong", pipe_r.p50_us, pipe_r.p99_us,
