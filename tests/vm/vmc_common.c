@@ -463,18 +463,61 @@ static VMC_UNUSED const char *hmc_command(int fd, uint16_t op, uint32_t token, s
 	return NULL;
 }
 
-#ifndef VMC_COMMON_INCLUDED
-static int checks, failures;
+/* ---- the tally every test program keeps ---- */
+static int vmc_passed, vmc_failed;
 
-static void check(int ok, const char *name)
+/* One check that held: "ok NAME". */
+static VMC_UNUSED void pass(const char *name)
 {
-	checks++;
-	if (!ok) {
-		failures++;
-		printf("FAIL %s\n", name);
-	}
+	vmc_passed++;
+	printf("ok %s\n", name);
 }
 
+/* One check that did not: "FAIL NAME: why". */
+static VMC_UNUSED void vfailf(const char *name, const char *fmt, va_list ap)
+{
+	vmc_failed++;
+	printf("FAIL %s: ", name);
+	vprintf(fmt, ap);
+	printf("\n");
+}
+
+static VMC_UNUSED void failf(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static VMC_UNUSED void failf(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfailf(name, fmt, ap);
+	va_end(ap);
+}
+
+/* pass() if good, else failf() with the reason. */
+static VMC_UNUSED void result(int good, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static VMC_UNUSED void result(int good, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (good) {
+		pass(name);
+		return;
+	}
+	va_start(ap, fmt);
+	vfailf(name, fmt, ap);
+	va_end(ap);
+}
+
+/* A yes/no check; a failure shows errno as the failed call left it. */
+static VMC_UNUSED void check(int ok, const char *name)
+{
+	int err = errno;
+
+	result(ok, name, "errno %s", errno_name(err));
+}
+
+#ifndef VMC_COMMON_INCLUDED
 int main(void)
 {
 	unsigned char req[64], resp[64], data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -538,11 +581,11 @@ int main(void)
 	      "errno names");
 	check(!strcmp(errno_name(12345), "errno 12345"), "unknown errno");
 
-	if (failures) {
-		printf("vmc_common: %d of %d checks failed\n", failures, checks);
+	if (vmc_failed) {
+		printf("vmc_common: %d of %d checks failed\n", vmc_failed, vmc_passed + vmc_failed);
 		return 1;
 	}
-	printf("vmc_common: %d checks ok\n", checks);
+	printf("vmc_common: %d checks ok\n", vmc_passed);
 	return 0;
 }
 #endif

@@ -16,28 +16,8 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
-static int n_ok, n_fail;
 static size_t mtu = 4096;
 static unsigned char *buf, *msg;
-
-static void pass(const char *name)
-{
-	n_ok++;
-	printf("ok %s\n", name);
-}
-
-static void failf(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void failf(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_fail++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* A call's result (rc, errno) against the errno wanted. */
 static void want_err(const char *name, long rc, int err, int want)
@@ -548,6 +528,6 @@ int main(int argc, char **argv)
 	else
 		failf("simulator saw no protocol error", "protocol_errors %lld", protocol_errors);
 
-	printf("vmc_errno: %d ok, %d failed\n", n_ok, n_fail);
-	return n_fail ? 1 : 0;
+	printf("vmc_errno: %d ok, %d failed\n", vmc_passed, vmc_failed);
+	return vmc_failed ? 1 : 0;
 }

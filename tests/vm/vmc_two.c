@@ -18,27 +18,6 @@
 
 #include <sys/wait.h>
 
-static int n_ok, n_fail;
-
-static void result(int good, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void result(int good, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (good) {
-		n_ok++;
-		printf("ok %s\n", name);
-		return;
-	}
-	n_fail++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
 static int echoes(int fd, int n, uint32_t seed, const char **why)
 {
 	static unsigned char msg[4096], reply[4096];
@@ -158,6 +137,6 @@ int main(int argc, char **argv)
 	result(echoes(a, 10, 9, &why), "A still echoes", "%s", why);
 	close(a);
 	close(b);
-	printf("vmc_two: %d ok, %d failed\n", n_ok, n_fail);
-	return n_fail ? 1 : 0;
+	printf("vmc_two: %d ok, %d failed\n", vmc_passed, vmc_failed);
+	return vmc_failed ? 1 : 0;
 }
