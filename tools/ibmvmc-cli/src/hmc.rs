@@ -1,24 +1,14 @@
 //! The HMC protocol's 32-byte big-endian header, as management applications frame their
 //! messages over VMC (the driver itself treats messages as opaque bytes).
 
-/// Header length.
-pub const HEADER_LEN: usize = 32;
-/// The descriptor that starts every framed message.
-pub const DESCRIPTOR: [u8; 3] = [0xDE, 0xCA, 0xFF];
-/// Target: the command router.
-pub const TARGET_ROUTER: u16 = 0x8000;
-/// Router opcode: exchange ops (opens the command session).
-pub const OP_EXCHANGE_OPS: u16 = 0x0001;
-/// Router opcode: close the command session.
-pub const OP_CLOSE: u16 = 0x0002;
-/// Router opcode: echo.
-pub const OP_ECHO: u16 = 0x0103;
-/// Flag: a response is expected.
-pub const FLAG_RESPONSE_EXPECTED: u8 = 0x80;
-/// Flag: this is a response.
-pub const FLAG_RESPONSE: u8 = 0x40;
+// The header's constants are the simulator's (tools/vmc-sim/src/hmc.rs), which is the
+// HMC peer the CLI talks to in tests: one definition for both sides.
+pub use ibmvmc_sim::hmc::{
+    DESCRIPTOR, FLAG_RESPONSE, FLAG_RESPONSE_EXPECTED, HEADER_LEN, OP_CLOSE, OP_ECHO, OP_EXCHANGE_OPS,
+    TARGET_ROUTER,
+};
 /// What the simulated hypervisor answers to exchange ops: the opcodes it serves.
-pub const SIM_EXCHANGE_OPS_DATA: [u8; 4] = [0, 0, 0, 7];
+pub use ibmvmc_sim::hmc::EXCHANGE_OPS_DATA as SIM_EXCHANGE_OPS_DATA;
 
 /// A parsed header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
