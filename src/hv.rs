@@ -77,56 +77,36 @@ impl HcallRc {
             _ => None,
         }
     }
-}
 
-impl HcallRc {
     /// The failure codes the stats count one by one (`Stats::hcall_by_code`, in this
-    /// order); every long-busy code counts as the first one's, any other code in a last
-    /// slot of its own.
-    pub const COUNTED: [HcallRc; 14] = [
-        HcallRc::BUSY,
-        HcallRc::LONG_BUSY_1_MSEC,
-        HcallRc::CLOSED,
-        HcallRc::NOT_AVAILABLE,
-        HcallRc::HARDWARE,
-        HcallRc::FUNCTION,
-        HcallRc::PARAMETER,
-        HcallRc::NOT_FOUND,
-        HcallRc::AUTHORITY,
-        HcallRc::PERMISSION,
-        HcallRc::DROPPED,
-        HcallRc::SOURCE_PARM,
-        HcallRc::DEST_PARM,
-        HcallRc::RESOURCE,
+    /// order), with the names `stats` shows; every long-busy code counts as the first
+    /// one's (`H_LONG_BUSY`), any other code in a last slot of its own (`other`).
+    pub const COUNTED: [(HcallRc, &'static str); 14] = [
+        (HcallRc::BUSY, "H_BUSY"),
+        (HcallRc::LONG_BUSY_1_MSEC, "H_LONG_BUSY"),
+        (HcallRc::CLOSED, "H_CLOSED"),
+        (HcallRc::NOT_AVAILABLE, "H_NOT_AVAILABLE"),
+        (HcallRc::HARDWARE, "H_HARDWARE"),
+        (HcallRc::FUNCTION, "H_FUNCTION"),
+        (HcallRc::PARAMETER, "H_PARAMETER"),
+        (HcallRc::NOT_FOUND, "H_NOT_FOUND"),
+        (HcallRc::AUTHORITY, "H_AUTHORITY"),
+        (HcallRc::PERMISSION, "H_PERMISSION"),
+        (HcallRc::DROPPED, "H_DROPPED"),
+        (HcallRc::SOURCE_PARM, "H_SOURCE_PARM"),
+        (HcallRc::DEST_PARM, "H_DEST_PARM"),
+        (HcallRc::RESOURCE, "H_RESOURCE"),
     ];
 
     /// This code's slot in `Stats::hcall_by_code` (see [`HcallRc::COUNTED`]).
     pub fn stats_slot(self) -> usize {
         let rc = if self.long_busy_ms().is_some() { HcallRc::LONG_BUSY_1_MSEC } else { self };
-        HcallRc::COUNTED.iter().position(|c| *c == rc).unwrap_or(HcallRc::COUNTED.len())
+        HcallRc::COUNTED.iter().position(|(c, _)| *c == rc).unwrap_or(HcallRc::COUNTED.len())
     }
 
-    /// The name of a stats slot: the code's LoPAR name (`H_LONG_BUSY` for all long-busy
-    /// codes), `other` for the last.
+    /// The name of a stats slot (see [`HcallRc::COUNTED`]).
     pub fn slot_name(slot: usize) -> &'static str {
-        const NAMES: [&str; 15] = [
-            "H_BUSY",
-            "H_LONG_BUSY",
-            "H_CLOSED",
-            "H_NOT_AVAILABLE",
-            "H_HARDWARE",
-            "H_FUNCTION",
-            "H_PARAMETER",
-            "H_NOT_FOUND",
-            "H_AUTHORITY",
-            "H_PERMISSION",
-            "H_DROPPED",
-            "H_SOURCE_PARM",
-            "H_DEST_PARM",
-            "H_RESOURCE",
-            "other",
-        ];
-        NAMES.get(slot).copied().unwrap_or("other")
+        HcallRc::COUNTED.get(slot).map_or("other", |(_, name)| name)
     }
 }
 
