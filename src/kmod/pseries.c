@@ -312,28 +312,27 @@ long ibmvmc_pseries_reg_crq(struct ibmvmc_pseries *dev)
 	return rc;
 }
 
-long ibmvmc_pseries_free_crq(struct ibmvmc_pseries *dev)
+/* An hcall whose only argument is the unit address, unless the device is gone. */
+static long ibmvmc_pseries_unit_hcall(struct ibmvmc_pseries *dev, unsigned long opcode)
 {
 	unsigned long flags;
 	long rc = H_HARDWARE;
 
 	read_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead)
-		rc = plpar_hcall_norets(H_FREE_CRQ, dev->unit_address);
+		rc = plpar_hcall_norets(opcode, dev->unit_address);
 	read_unlock_irqrestore(&dev->lock, flags);
 	return rc;
 }
 
+long ibmvmc_pseries_free_crq(struct ibmvmc_pseries *dev)
+{
+	return ibmvmc_pseries_unit_hcall(dev, H_FREE_CRQ);
+}
+
 long ibmvmc_pseries_enable_crq(struct ibmvmc_pseries *dev)
 {
-	unsigned long flags;
-	long rc = H_HARDWARE;
-
-	read_lock_irqsave(&dev->lock, flags);
-	if (!dev->dead)
-		rc = plpar_hcall_norets(H_ENABLE_CRQ, dev->unit_address);
-	read_unlock_irqrestore(&dev->lock, flags);
-	return rc;
+	return ibmvmc_pseries_unit_hcall(dev, H_ENABLE_CRQ);
 }
 
 /* `w0`, `w1`: the entry's two halves as the CPU reads them big-endian. */
