@@ -276,23 +276,28 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             let Some(&Buf::Free { lioba }) = conn.bufs.get(id as usize) else {
                 return Err(Errno::Io);
             };
+            // The memory is ours from here until the RDMA, taken in the same step as the
+            // buffer: taken later, a writer that a reset made stale would fill memory
+            // that by then holds the next session's queued message. Busy only while a
+            // reader or writer of a reset session still uses it.
+            let Some(guard) = self.local(index, id).and_then(|local| local.borrow()) else {
+                conn.free.push(id);
+                return Err(Errno::Busy);
+            };
             conn.set_buf(id, Buf::Writing { lioba });
-            Ok(Some((index, id, lioba, conn.session, conn.generation)))
+            Ok(Some((index, id, lioba, conn.session, conn.generation, guard)))
         })?;
-        let Some((index, id, lioba, session, generation)) = reserved else {
+        let Some((index, id, lioba, session, generation, mut guard)) = reserved else {
             return Ok(0);
         };
-        // The user copy, with no lock held. Busy only if a reader of a reset session
-        // still copies out of this buffer.
-        let mut guard = match self.local(index, id).and_then(|local| local.borrow()) {
-            Some(guard) => guard,
-            None => return self.unreserve(index, id, lioba, generation, Errno::Busy),
-        };
+        // The user copy, with no lock held.
         let ioba = guard.ioba();
-        let Some(bytes) = guard.bytes().get_mut(..len) else {
-            return self.unreserve(index, id, lioba, generation, Errno::Io);
+        let filled = match guard.bytes().get_mut(..len) {
+            Some(bytes) => fill(bytes),
+            None => Err(Errno::Io),
         };
-        if let Err(e) = fill(bytes) {
+        if let Err(e) = filled {
+            drop(guard);
             return self.unreserve(index, id, lioba, generation, e);
         }
         // RDMA, hand-over and Signal in one step under the lock, after checking that
@@ -421,18 +426,22 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             if msg_len as usize > len {
                 return Err(Errno::MsgSize);
             }
+            // The memory is ours from here until the copy-out is done, taken in the same
+            // step as the message: a reset after this step can hand the buffer to the
+            // next session, whose writer must then find it busy rather than fill it
+            // under our copy-out (which would deliver its message to this file).
+            // Busy only while a reader of a reset session still copies out of it.
+            let guard = self.local(index, id).and_then(|local| local.borrow()).ok_or(Errno::Busy)?;
             conn.rx.pop_front();
             conn.set_buf(id, Buf::Reading { lioba, len: msg_len });
-            Ok((index, id, lioba, msg_len, conn.generation))
+            Ok((index, id, lioba, msg_len, conn.generation, guard))
         })?;
-        let (index, id, lioba, msg_len, generation) = taken;
-        let outcome = match self.local(index, id).and_then(|local| local.borrow()) {
-            Some(mut guard) => match guard.bytes().get(..msg_len as usize) {
-                Some(message) => drain(message),
-                None => Err(Errno::Io),
-            },
-            None => Err(Errno::Busy),
+        let (index, id, lioba, msg_len, generation, mut guard) = taken;
+        let outcome = match guard.bytes().get(..msg_len as usize) {
+            Some(message) => drain(message),
+            None => Err(Errno::Io),
         };
+        drop(guard);
         let current = self.lock(|s| match s.conns.get_mut(index as usize) {
             Some(conn) if conn.generation == generation => {
                 if outcome.is_ok() {
