@@ -110,10 +110,6 @@ const SIM_CONFIG: SimConfig = SimConfig::DEFAULT;
 #[cfg(ibmvmc_sim)]
 static SIM: Sim = Sim::new_static(SIM_CONFIG);
 
-/// Bytes of the simulator's "send" command pattern (the largest MTU).
-#[cfg(ibmvmc_sim)]
-static PATTERN: [u8; 16384] = [0xA5; 16384];
-
 #[cfg(ibmvmc_sim)]
 fn leak_vec(v: VVec<u8>) -> ((*mut u8, usize, usize), &'static mut [u8]) {
     let (ptr, len, cap) = v.into_raw_parts();
@@ -247,55 +243,22 @@ impl Instance {
         WAIT_QUEUES.wakeups.get(index).map(|c| c.load(Ordering::Relaxed)).unwrap_or(0)
     }
 
-    /// Runs one command of debugfs `ibmvmc/sim`.
+    /// Runs one command of debugfs `ibmvmc/sim` (the language: `ibmvmc_sim::command`).
     #[cfg(ibmvmc_sim)]
     pub(crate) fn sim_command(&self, cmd: &str) -> Result {
-        use ibmvmc::HcallRc;
-        use ibmvmc_sim::Hcall;
+        use ibmvmc_sim::command::CommandError;
+        use ibmvmc_sim::command::Outcome;
 
-        let mut words = [""; 4];
-        for (i, word) in cmd.split_ascii_whitespace().enumerate() {
-            *words.get_mut(i).ok_or(EINVAL)? = word;
-        }
-        let word = |i: usize| words.get(i).copied().filter(|w| !w.is_empty()).ok_or(EINVAL);
-        let int = |i: usize| word(i)?.parse::<i64>().map_err(|_| EINVAL);
-        match word(0)? {
-            "transport" => self.sim.transport_event(int(1)? as u8),
-            "hold" => self.sim.hold_responses(int(1)? != 0),
-            "restart" => self.sim.partner_restart(),
-            "remove_buffer" => {
-                if !self.sim.remove_buffer(int(1)? as u8) {
-                    return Err(EIO);
-                }
-            }
-            "send" => {
-                let len = usize::try_from(int(2)?).map_err(|_| EINVAL)?;
-                let data = PATTERN.get(..len).ok_or(EINVAL)?;
-                if !self.sim.send_hmc_message(int(1)? as u8, data) {
-                    return Err(EIO);
-                }
-            }
-            "request_vmc" => self.sim.set_request_vmc(HcallRc(int(1)?), int(2)? as u32),
-            "fail" => {
-                let call = match word(1)? {
-                    "reg_crq" => Hcall::RegCrq,
-                    "free_crq" => Hcall::FreeCrq,
-                    "enable_crq" => Hcall::EnableCrq,
-                    "send_crq" => Hcall::SendCrq,
-                    "copy_rdma" => Hcall::CopyRdma,
-                    "request_vmc" => Hcall::RequestVmc,
-                    _ => return Err(EINVAL),
-                };
-                let times = u32::try_from(int(3)?).map_err(|_| EINVAL)?;
-                self.sim.fail_next(call, HcallRc(int(2)?), times);
-            }
-            "remove" => {
+        match self.sim.command(cmd) {
+            Ok(Outcome::Done) => Ok(()),
+            Ok(Outcome::Remove) => {
                 self.vmc.remove();
                 ffi::wake_all();
+                Ok(())
             }
-            _ => return Err(EINVAL),
+            Err(CommandError::Invalid) => Err(EINVAL),
+            Err(CommandError::Refused) => Err(EIO),
         }
-        Ok(())
     }
 }
 

@@ -60,6 +60,7 @@ use ibmvmc::wire::CRQ_ENTRY_SIZE;
 use ibmvmc::wire::PROTOCOL_VERSION;
 use ibmvmc::HcallRc;
 
+pub mod command;
 pub mod hmc;
 mod model;
 mod queue;
@@ -405,6 +406,13 @@ impl Sim {
     /// configuration.
     pub fn set_capabilities(&self, caps: Capabilities) {
         self.with((), |s| s.caps_override = Some(caps));
+    }
+
+    /// The hypervisor deregisters and stays away: the partition gets transport event
+    /// 2 (partner deregistered), and its H_REG_CRQ answers H_CLOSED until
+    /// [`Sim::partner_arrive`].
+    pub fn partner_depart(&self) {
+        self.with((), |s| s.depart());
     }
 
     /// The hypervisor registers (if it was absent): sends Initialize if the partition

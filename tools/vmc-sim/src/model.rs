@@ -521,6 +521,13 @@ impl State {
         self.emit_repr(CrqRepr::Transport(ibmvmc::wire::TransportEvent::from_code(code)));
     }
 
+    /// The hypervisor deregisters (the partition sees transport event 2) and stays
+    /// away until [`State::arrive`].
+    pub(crate) fn depart(&mut self) {
+        self.transport(0x02);
+        self.auto_return = false;
+    }
+
     pub(crate) fn arrive(&mut self) {
         if self.hv_present {
             return;
