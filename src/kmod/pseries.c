@@ -12,12 +12,15 @@
  * until module exit, which frees both (ibmvmc_pseries_release) after the executor
  * has shut down.
  *
- * Locking. `lock` is a reader/writer lock taken with interrupts saved: every hcall
- * wrapper holds it for reading and checks `dead`; H_REG_CRQ holds it for writing,
- * because it zeroes the page and resets the read position that the queue consumer
- * uses; stop takes it for writing to set `dead`, so no wrapper uses the unit, the
- * queue page or the mappings after that point. The hard IRQ handler takes no lock:
- * free_irq() waits for it before anything it touches goes away.
+ * Locking. `lock` is a raw spinlock taken with interrupts saved, because the core
+ * calls every wrapper inside its own raw, interrupts-off critical section (a
+ * sleeping lock such as rwlock_t on PREEMPT_RT must not nest there). Every hcall
+ * wrapper holds it and checks `dead`; H_REG_CRQ holds it while it zeroes the page
+ * and resets the read position that the queue consumer uses; stop takes it to set
+ * `dead`, so no wrapper uses the unit, the queue page or the mappings after that
+ * point. Nothing under it sleeps (one hcall, a DMA sync that is a no-op behind the
+ * VIO IOMMU, a memcpy of 16 bytes). The hard IRQ handler takes no lock: free_irq()
+ * waits for it before anything it touches goes away.
  */
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -51,7 +54,7 @@ struct ibmvmc_pseries {
 	u32 liobn;
 	u32 riobn;
 
-	rwlock_t lock;
+	raw_spinlock_t lock;
 	bool dead;
 
 	/* The CRQ: one zeroed page, PAGE_SIZE / 16 entries. */
@@ -118,9 +121,9 @@ static void ibmvmc_pseries_stop(struct ibmvmc_pseries *dev)
 	unsigned int i;
 	long rc;
 
-	write_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	dev->dead = true;
-	write_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 
 	/* Also waits for a running handler (the C driver leaked it, defect 22). */
 	if (dev->irq_requested) {
@@ -181,12 +184,12 @@ static int ibmvmc_pseries_probe(struct vio_dev *vdev, const struct vio_device_id
 	if (rc)
 		return rc;
 
-	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	dev = kzalloc_obj(*dev, GFP_KERNEL);
 	if (!dev)
 		return -ENOMEM;
 	dev->vdev = vdev;
 	dev->unit_address = vdev->unit_address;
-	rwlock_init(&dev->lock);
+	raw_spin_lock_init(&dev->lock);
 
 	rc = ibmvmc_pseries_dma_window(dev);
 	if (rc)
@@ -300,7 +303,7 @@ long ibmvmc_pseries_reg_crq(struct ibmvmc_pseries *dev)
 	unsigned long flags;
 	long rc = H_HARDWARE;
 
-	write_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead) {
 		memset(dev->crq, 0, PAGE_SIZE);
 		dev->crq_cur = 0;
@@ -308,7 +311,7 @@ long ibmvmc_pseries_reg_crq(struct ibmvmc_pseries *dev)
 		dma_wmb();
 		rc = plpar_hcall_norets(H_REG_CRQ, dev->unit_address, dev->crq_dma, PAGE_SIZE);
 	}
-	write_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 	return rc;
 }
 
@@ -318,10 +321,10 @@ static long ibmvmc_pseries_unit_hcall(struct ibmvmc_pseries *dev, unsigned long 
 	unsigned long flags;
 	long rc = H_HARDWARE;
 
-	read_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead)
 		rc = plpar_hcall_norets(opcode, dev->unit_address);
-	read_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 	return rc;
 }
 
@@ -341,16 +344,16 @@ long ibmvmc_pseries_send_crq(struct ibmvmc_pseries *dev, u64 w0, u64 w1)
 	unsigned long flags;
 	long rc = H_HARDWARE;
 
-	read_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead)
 		rc = plpar_hcall_norets(H_SEND_CRQ, dev->unit_address, w0, w1);
-	read_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 	return rc;
 }
 
 /*
  * Takes the next valid entry off the queue into `out` (16 bytes). One caller at a
- * time (the core's CRQ task); H_REG_CRQ excludes it by the write lock.
+ * time (the core's CRQ task); `lock` excludes H_REG_CRQ.
  */
 bool ibmvmc_pseries_next_crq(struct ibmvmc_pseries *dev, u8 *out)
 {
@@ -358,7 +361,7 @@ bool ibmvmc_pseries_next_crq(struct ibmvmc_pseries *dev, u8 *out)
 	bool got = false;
 	u8 *entry;
 
-	read_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead) {
 		entry = dev->crq + (size_t)dev->crq_cur * IBMVMC_CRQ_ENTRY_SIZE;
 		if (READ_ONCE(entry[0]) & IBMVMC_CRQ_VALID) {
@@ -372,7 +375,7 @@ bool ibmvmc_pseries_next_crq(struct ibmvmc_pseries *dev, u8 *out)
 			got = true;
 		}
 	}
-	read_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 	return got;
 }
 
@@ -381,10 +384,10 @@ void ibmvmc_pseries_enable_irq(struct ibmvmc_pseries *dev)
 	unsigned long flags;
 	int rc = 0;
 
-	read_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead)
 		rc = vio_enable_interrupts(dev->vdev);
-	read_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 	if (rc)
 		dev_err_ratelimited(&dev->vdev->dev, "vio_enable_interrupts rc=%d\n", rc);
 }
@@ -393,10 +396,10 @@ void ibmvmc_pseries_disable_irq(struct ibmvmc_pseries *dev)
 {
 	unsigned long flags;
 
-	read_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead)
 		vio_disable_interrupts(dev->vdev);
-	read_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 }
 
 /* H_COPY_RDMA of `len` bytes from our buffer at `ioba` to `remote` in the hypervisor's window. */
@@ -405,14 +408,14 @@ long ibmvmc_pseries_rdma_to_hv(struct ibmvmc_pseries *dev, u64 ioba, u64 len, u3
 	unsigned long flags;
 	long rc = H_HARDWARE;
 
-	read_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead) {
 		dma_sync_single_for_device(&dev->vdev->dev, ioba, len, DMA_BIDIRECTIONAL);
 		/* Our writes to the source buffer before the hypervisor reads it. */
 		dma_wmb();
 		rc = plpar_hcall_norets(H_COPY_RDMA, len, dev->liobn, ioba, dev->riobn, remote);
 	}
-	read_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 	return rc;
 }
 
@@ -422,7 +425,7 @@ long ibmvmc_pseries_rdma_from_hv(struct ibmvmc_pseries *dev, u32 remote, u64 iob
 	unsigned long flags;
 	long rc = H_HARDWARE;
 
-	read_lock_irqsave(&dev->lock, flags);
+	raw_spin_lock_irqsave(&dev->lock, flags);
 	if (!dev->dead) {
 		/* Our earlier writes to the buffer must not land after the hypervisor's. */
 		dma_wmb();
@@ -430,7 +433,7 @@ long ibmvmc_pseries_rdma_from_hv(struct ibmvmc_pseries *dev, u32 remote, u64 iob
 		if (rc == H_SUCCESS)
 			dma_sync_single_for_cpu(&dev->vdev->dev, ioba, len, DMA_BIDIRECTIONAL);
 	}
-	read_unlock_irqrestore(&dev->lock, flags);
+	raw_spin_unlock_irqrestore(&dev->lock, flags);
 	return rc;
 }
 
