@@ -38,6 +38,8 @@ pub const VMC_SIM_COMMAND_MAX: usize = 256;
 /// One simulated hypervisor side and the memory of its buffers.
 pub struct VmcSim {
     sim: Sim,
+    /// `protocol_errors` at the last `expect_clean`.
+    clean_mark: core::cell::Cell<u32>,
     /// The hypervisor's buffers: owned here, lent to `sim` for its lifetime.
     mem: *mut [u8],
 }
@@ -66,7 +68,7 @@ pub extern "C" fn vmc_sim_new(partner_present: bool) -> *mut VmcSim {
         }
     };
     sim.enable_interrupts();
-    Box::into_raw(Box::new(VmcSim { sim, mem }))
+    Box::into_raw(Box::new(VmcSim { sim, clean_mark: core::cell::Cell::new(0), mem }))
 }
 
 /// Frees a hypervisor side.
@@ -226,7 +228,8 @@ pub const VMC_SIM_CMD_INVALID: c_int = -1;
 pub const VMC_SIM_CMD_REFUSED: c_int = -2;
 
 /// Runs one line of the simulator's command language (`ibmvmc_sim::command`), or
-/// `expect_clean`: done while the partition has broken no protocol rule, else refused.
+/// `expect_clean`: done if the partition has broken no protocol rule since the last
+/// `expect_clean` (or since the start), else refused.
 ///
 /// # Safety
 /// `sim` is a live handle from [`vmc_sim_new`]; `cmd` points to `len` readable bytes.
@@ -246,11 +249,14 @@ pub unsafe extern "C" fn vmc_sim_command(sim: *const VmcSim, cmd: *const c_char,
     };
     let line = text.trim_end_matches(['\0', '\n']);
     // SAFETY: by the contract.
-    let sim = unsafe { get(sim) };
+    let handle = unsafe { &*sim };
+    let sim = &handle.sim;
     // A query of the device's own, for the guest's tests: has the partition broken
-    // the protocol so far (the simulator counts every violation)?
+    // the protocol since the last such query (the simulator counts every violation)?
     if line.trim() == "expect_clean" {
-        return if sim.stats().protocol_errors == 0 { VMC_SIM_CMD_DONE } else { VMC_SIM_CMD_REFUSED };
+        let now = sim.stats().protocol_errors;
+        let clean = now == handle.clean_mark.replace(now);
+        return if clean { VMC_SIM_CMD_DONE } else { VMC_SIM_CMD_REFUSED };
     }
     match sim.command(line) {
         Ok(Outcome::Done) => VMC_SIM_CMD_DONE,
@@ -319,6 +325,8 @@ mod tests {
             // A second Initialization Complete, to an Initialize answered already.
             vmc_sim_send_crq(s, init_complete.as_ptr());
             assert_eq!(vmc_sim_command(s, clean.as_ptr().cast(), clean.len()), VMC_SIM_CMD_REFUSED);
+            // Each query covers the time since the previous one.
+            assert_eq!(vmc_sim_command(s, clean.as_ptr().cast(), clean.len()), VMC_SIM_CMD_DONE);
             let mut drc = 7u32;
             assert_eq!(vmc_sim_request_vmc(s, &mut drc), 0);
             assert_eq!(drc, ibmvmc_sim::DEFAULT_DRC_INDEX);
