@@ -39,6 +39,8 @@
 #define VMC_DEBUGFS "/sys/kernel/debug"
 #define VMC_STATS VMC_DEBUGFS "/ibmvmc/stats"
 #define VMC_SIM VMC_DEBUGFS "/ibmvmc/sim"
+/* The same command language for QEMU's spapr-vmc device (tools/vm/hvctl/vmc_hvctl.c). */
+#define VMC_HVCTL VMC_DEBUGFS "/spapr-vmc/cmd"
 
 /* ---- HMC framing ---- */
 #define HMC_HDR_LEN 32
@@ -183,7 +185,7 @@ static VMC_UNUSED long pattern_check(const unsigned char *buf, size_t len, uint3
 
 static VMC_UNUSED const char *errno_name(int e)
 {
-	static char other[16];
+	static char other[24];
 
 	switch (e) {
 	case 0: return "0";
@@ -262,7 +264,10 @@ static VMC_UNUSED void ensure_debugfs(void)
 	mount("debugfs", VMC_DEBUGFS, "debugfs", 0, NULL);
 }
 
-/* One command to the simulator's debugfs file. 0, or -errno. */
+/*
+ * One command to the simulator: the x86_64 module's debugfs file, else QEMU's
+ * spapr-vmc device through vmc_hvctl.ko. 0, or -errno.
+ */
 static VMC_UNUSED int sim_cmd(const char *fmt, ...)
 {
 	char cmd[128];
@@ -274,6 +279,8 @@ static VMC_UNUSED int sim_cmd(const char *fmt, ...)
 	va_end(ap);
 	ensure_debugfs();
 	fd = open(VMC_SIM, O_WRONLY);
+	if (fd < 0 && errno == ENOENT)
+		fd = open(VMC_HVCTL, O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, cmd, (size_t)n) != n)
@@ -305,9 +312,18 @@ static VMC_UNUSED long long stat_value(const char *name)
 	return debugfs_value(VMC_STATS, name);
 }
 
+/*
+ * A counter of the simulator's. Through QEMU's spapr-vmc device only whether the
+ * partition broke the protocol is known: "protocol_errors" is then 0 or 1 (at least
+ * one); any other counter is -1 there.
+ */
 static VMC_UNUSED long long sim_value(const char *name)
 {
-	return debugfs_value(VMC_SIM, name);
+	long long value = debugfs_value(VMC_SIM, name);
+
+	if (value < 0 && !strcmp(name, "protocol_errors") && access(VMC_HVCTL, W_OK) == 0)
+		value = sim_cmd("expect_clean") == 0 ? 0 : 1;
+	return value;
 }
 
 /* poll() one fd for events, at most timeout_ms. revents, 0 on timeout, -errno. */

@@ -4,7 +4,10 @@
  * classic management application does it (the C driver's poll() never reported
  * POLLOUT, so such an application hung; defect 8).
  *
- *   vmc_session [-n N] [-m MTU]     N echoes (default 1000), MTU of the load (default 4096)
+ *   vmc_session [-n N] [-m MTU] [-f CALL:RC]
+ *       N echoes (default 1000), MTU of the load (default 4096); -f: once the session
+ *       is open, the simulator fails the next CALL (copy_rdma, send_crq) with hcall
+ *       return code RC, and the next write must fail with EIO or EBUSY
  *
  * open, QUERY (have_vmc 1, state 3), SETHMCID (retried while EAGAIN/EBUSY/ENOBUFS, 5 s),
  * select() until writable (the open completed), HMC exchange ops, N echoes with sizes
@@ -112,15 +115,18 @@ int main(int argc, char **argv)
 	unsigned char *msg, *reply;
 	const char *bad;
 	uint64_t t0;
+	const char *fault = NULL;
 	int fd, rc, opt;
 
-	while ((opt = getopt(argc, argv, "n:m:")) != -1) {
-		if (opt == 'n')
+	while ((opt = getopt(argc, argv, "n:m:f:")) != -1) {
+		if (opt == 'f')
+			fault = optarg;
+		else if (opt == 'n')
 			n_echoes = (unsigned)strtoul(optarg, NULL, 0);
 		else if (opt == 'm')
 			mtu = strtoul(optarg, NULL, 0);
 		else {
-			fprintf(stderr, "usage: %s [-n N] [-m MTU]\n", prog);
+			fprintf(stderr, "usage: %s [-n N] [-m MTU] [-f CALL:RC]\n", prog);
 			return 2;
 		}
 	}
@@ -156,6 +162,26 @@ int main(int argc, char **argv)
 	rc = select_fd(fd, 1, 5000);
 	if (rc <= 0)
 		fail("select writable (the open never completed)", rc ? -rc : ETIMEDOUT);
+
+	if (fault) {
+		/* CALL:RC armed for this write's hcall: the write fails, nothing is lost. */
+		char call[32];
+		int hrc;
+
+		if (sscanf(fault, "%31[a-z_]:%d", call, &hrc) != 2)
+			fail("-f CALL:RC", EINVAL);
+		rc = sim_cmd("fail %s %d 1", call, hrc);
+		if (rc)
+			fail("arming the fault", -rc);
+		memset(msg, 0x5A, 64);
+		if (write(fd, msg, 64) >= 0) {
+			printf("%s: FAIL the first write succeeded despite the armed fault\n", prog);
+			return 1;
+		}
+		if (errno != EIO && errno != EBUSY)
+			fail("first write (armed fault): not EIO or EBUSY", errno);
+		printf("%s: the first write failed as armed: %s\n", prog, errno_name(errno));
+	}
 
 	hmc_op(fd, HMC_OP_EXCHANGE_OPS, 0x5E550001, reply, mtu, "HMC exchange ops");
 
