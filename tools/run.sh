@@ -5,11 +5,45 @@
 # with the CLI (query, open with an HMC ID, exchange ops, echoes, HMC close, counters),
 # capture the driver's trace, unload, scan for leaks, and show what happened: the
 # session, the kernel log, and the trace decoded on the host with the same ibmvmc.ko.
-# Backend: the simulator (the only one a machine without POWER hardware can run).
+# Backend: the simulator compiled into the module, by default.
+#
+#   tools/run.sh             the x86_64 VM, simulator backend, the ibmvmc CLI
+#   tools/run.sh --pseries   the ppc64le VM, the pseries backend (the real VIO driver)
+#                            on QEMU's spapr-vmc device (tools/qemu), the C example
+#                            client (tests/vm/run-pseries.plan)
 source "$(dirname "$0")/lib.sh"
 STEP=run
-arch=x86_64
 "$REPO/tools/setup-toolchain.sh"
+if [ "${1:-}" = --pseries ]; then
+    arch=ppc64le
+    "$REPO/tools/build-kernel.sh" "$arch" >/dev/null
+    ko=$("$REPO/tools/build-module.sh" "$arch" pseries)
+    qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
+    mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
+    cargo build --quiet --release -p ibmvmc-trace --manifest-path "$REPO/Cargo.toml"
+    bin="$REPO/target/vm/$arch/bin"
+    mkdir -p "$bin"
+    for p in vmc_example vmc_session; do
+        powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" \
+            -o "$bin/$p" "$REPO/tests/vm/$p.c"
+    done
+    out="$REPO/target/vm/$arch/run-pseries"
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/run-pseries.plan" --ko "$ko" \
+        --prog "$bin/vmc_example" --prog "$bin/vmc_session" --qemu "$qemu_vmc" \
+        --qemu-arg -device --qemu-arg spapr-vmc --file "${kit[0]}" --out "$out" \
+        --expect-log 'probe: unit address' --expect-log 'VMC device ready'
+    echo "--- the session (C clients in the ppc64le VM, pseries backend, QEMU spapr-vmc):"
+    sed -n '/^@@ load \/ibmvmc.ko/,/^@@ unload ibmvmc/p' "$out/console.log" |
+        sed '/^@@ dump-begin/,/^@@ dump-end/d' | grep -v '^@@\|^<\|^\[' | sed '/^$/d'
+    echo "--- the driver's state and counters after it:"
+    cat "$out/state.txt" "$out/stats.txt"
+    echo "--- ibmvmc lines of the kernel log:"
+    grep -h 'ibmvmc' "$out/dmesg.log" | sed 's/^<[0-9]>//'
+    echo "--- the driver's trace of that session (ibmvmc-trace --elf ibmvmc.ko trace.bin):"
+    "$REPO/target/release/ibmvmc-trace" --elf "$ko" "$out/trace.bin"
+    exit 0
+fi
+arch=x86_64
 "$REPO/tools/build-kernel.sh" "$arch" >/dev/null
 ko=$("$REPO/tools/build-module.sh" "$arch")
 log "building the ibmvmc CLI (static) and the trace decoder"

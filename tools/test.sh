@@ -5,7 +5,9 @@
 #            short fuzz run of the codec and of the core;
 #   x86_64:  test kernel (cached), ibmvmc.ko, VM: load/unload + self-test + leak check,
 #            and the injected-splat run that must fail;
-#   ppc64le: pseries kernel (cached), cross-built ibmvmc.ko, the same in QEMU pseries.
+#   ppc64le: pseries kernel (cached), cross-built ibmvmc.ko, the same in QEMU pseries;
+#            then QEMU with the spapr-vmc device (cached), the pseries build's suite on
+#            it and the comparison with the upstream C driver.
 # Prints the wall time of each step at the end (also in target/test-times.txt).
 source "$(dirname "$0")/lib.sh"
 STEP=test
@@ -34,6 +36,7 @@ step "host: fuzz codec+core 2x20 s" "$REPO/tools/fuzz.sh" 20
 step "kernel x86_64 build" "$REPO/tools/build-kernel.sh" x86_64
 step "vm x86_64" "$REPO/tools/vm/kernel-tests.sh" x86_64
 step "kernel ppc64le build" "$REPO/tools/build-kernel.sh" ppc64le
+step "qemu spapr-vmc build" "$REPO/tools/qemu/build-qemu.sh"
 step "vm ppc64le" "$REPO/tools/vm/kernel-tests.sh" ppc64le
 
 times+=("$(printf '%-28s %5d s' total $(( $(date +%s) - total0 )))")

@@ -11,9 +11,14 @@
 #               out of range: clamped with a warning, shown as used, read-only),
 #               trace.plan (the trace captured in the VM, decoded on the host with
 #               the matching .ko and refused with another build's: check-trace.sh);
-#      ppc64le: session-ppc64le.plan (C client and errno contract on POWER), and the
-#               pseries build (real VIO/hcall backend, no simulator): pseries.plan
-#               loads and unloads it (QEMU has no VMC device, so probe never runs);
+#      ppc64le: session-ppc64le.plan (C client and errno contract on POWER, simulator
+#               build), then the pseries build (real VIO/hcall backend) on QEMU's
+#               spapr-vmc device (tools/qemu): pseries.plan (probe, sessions, errno
+#               contract, parameters, reload, removal, the trace decoded on the
+#               host), pseries-two, pseries-stress (transport events at random),
+#               pseries-faults (the backend's own failure paths, allocation failures
+#               at every step of a load), and compare.plan: the upstream C driver and
+#               ibmvmc.ko side by side, judged by tools/vm/compare-table.py;
 #   3. tests/vm/splat.plan  must FAIL, and because of the WARNING it injects;
 #   4. tests/vm/leak.plan   must FAIL, and because kmemleak found the leak it injects:
 #      the tests that the runner's splat and leak detectors work at all.
@@ -68,9 +73,30 @@ if [ "$arch" = x86_64 ]; then
     "$REPO/tools/vm/check-trace.sh" "$ko" "$REPO/target/vm/$arch/trace"
 fi
 if [ "$arch" = ppc64le ]; then
+    # The pseries build (the real VIO/hcall backend) on QEMU's spapr-vmc device
+    # (tools/qemu): the same kinds of test as the simulator build, with the
+    # simulated hypervisor behind the device and vmc_hvctl.ko as the fault channel.
     pseries_ko=$("$REPO/tools/build-module.sh" ppc64le pseries)
-    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/pseries.plan" --ko "$pseries_ko" \
-        --out "$REPO/target/vm/$arch/pseries" --expect-log 'ibmvmc: .*pseries'
+    qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
+    mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
+    vmc=(--qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc --file "${kit[0]}")
+    # Without a device (the distribution's QEMU): registers, never probes, unloads.
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/pseries-nodev.plan" --ko "$pseries_ko" \
+        --out "$REPO/target/vm/$arch/pseries-nodev" --expect-log 'ibmvmc: .*pseries'
+    for plan in pseries pseries-two pseries-stress pseries-faults; do
+        "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/$plan.plan" --ko "$pseries_ko" \
+            "${progs[@]}" "${vmc[@]}" --out "$REPO/target/vm/$arch/$plan" \
+            --expect-log 'ibmvmc [0-9a-f]+: probe: unit address' \
+            --expect-log 'VMC device ready'
+    done
+    "$REPO/tools/vm/check-trace.sh" "$pseries_ko" "$REPO/target/vm/$arch/pseries" \
+        "$REPO/tests/vm/trace-pseries.expect"
+    # The upstream C driver beside ours, same boot, same device: the table decides.
+    cmp_out="$REPO/target/vm/$arch/compare"
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/compare.plan" --ko "$pseries_ko" \
+        "${progs[@]}" "${vmc[@]}" --file "${kit[1]}" --tolerate-splats --out "$cmp_out"
+    python3 "$REPO/tools/vm/compare-table.py" "$cmp_out/console.log" "$cmp_out/table.md" >&2 ||
+        die "the comparison with the C driver failed (table: $cmp_out/table.md)"
 fi
 
 # The runner's own tests: PLAN injects a fault on purpose, so the run must fail, and

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The upstream C driver and ibmvmc.ko (pseries backend) on QEMU's spapr-vmc device, in
+# one boot of the ppc64le test VM (tests/vm/bench-pseries.plan): 64-byte echo round
+# trips, p50/p99 and messages per second, medians of 7 runs each alternating with a pipe
+# ping-pong (the floor), C driver before and after ours (so drift within the boot
+# shows). Numbers, not a test: TCG emulation and a debug kernel; read the ratios.
+#   tools/bench-pseries.sh
+source "$(dirname "$0")/lib.sh"
+STEP=bench-pseries
+arch=ppc64le
+
+"$REPO/tools/build-kernel.sh" "$arch" >/dev/null
+ko=$("$REPO/tools/build-module.sh" "$arch" pseries)
+qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
+mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
+bin="$REPO/target/vm/$arch/bin"
+mkdir -p "$bin"
+powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" \
+    -o "$bin/vmc_bench" "$REPO/tests/vm/vmc_bench.c"
+out="$REPO/target/vm/$arch/bench-pseries"
+"$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench-pseries.plan" --ko "$ko" \
+    --prog "$bin/vmc_bench" --qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc \
+    --file "${kit[0]}" --file "${kit[1]}" --tolerate-splats --out "$out" >&2
+python3 - "$out/console.log" <<'PY'
+import re, sys
+rows = {}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"^vmc_bench: clock (.*)$", line)
+    if m:
+        clock = m.group(1).strip()
+    m = re.match(r"^vmc_bench-summary (\S+) (.*)$", line)
+    if m:
+        rows[m.group(1)] = [float(x) for x in m.group(2).split()]
+print(f"clock: {clock}")
+print(f"{'':28} {'p50 us':>9} {'p99 us':>9} {'msgs/s':>9}")
+names = {"c": "upstream C driver", "rs": "ibmvmc.ko", "c-again": "upstream C driver, again"}
+for k, v in rows.items():
+    print(f"{names.get(k, k):28} {v[0]:9.1f} {v[1]:9.1f} {v[2]:9.0f}")
+    print(f"{'  pipe ping-pong, same run':28} {v[3]:9.1f} {v[4]:9.1f} {v[5]:9.0f}")
+if "c" in rows and "rs" in rows:
+    c, r = rows["c"], rows["rs"]
+    print(f"{'ratio ibmvmc.ko / C':28} {r[0]/c[0]:9.2f} {r[1]/c[1]:9.2f} {r[2]/c[2]:9.2f}")
+    print(f"{'ratio ibmvmc.ko / pipe':28} {r[0]/r[3]:9.2f} {r[1]/r[4]:9.2f} {r[2]/r[5]:9.2f}")
+    print(f"{'ratio C / pipe':28} {c[0]/c[3]:9.2f} {c[1]/c[4]:9.2f} {c[2]/c[5]:9.2f}")
+PY
