@@ -82,9 +82,14 @@ SPLAT = re.compile(
 
 
 def segments(lines):
-    """Splits the console at each load of a VMC driver: {label: [lines]}."""
+    """Splits the console at each load of a VMC driver: {label: [lines]}. The kernel's
+    warnings and splats are on the console as they happen (loglevel=4), so each lands
+    in the section of the driver that was loaded then."""
     out, label = {}, None
     for line in lines:
+        if line.startswith("@@ dmesg-begin"):
+            # The kernel log's dump at the end repeats what the console showed live.
+            break
         m = re.match(r"^@@ load /(ibmvmc_c|ibmvmc)\.ko", line)
         if m:
             label = "c" if m.group(1) == "ibmvmc_c" else "rs"
