@@ -16,8 +16,8 @@
 #               spapr-vmc device (tools/qemu): pseries.plan (probe, sessions, errno
 #               contract, parameters, reload, removal, the trace decoded on the
 #               host), pseries-two, pseries-stress (transport events at random),
-#               pseries-faults (the backend's own failure paths, allocation failures
-#               at every step of a load), and compare.plan: the upstream C driver and
+#               pseries-faults (the backend's own failure paths from hcall answers),
+#               and compare.plan: the upstream C driver and
 #               ibmvmc.ko side by side, judged by tools/vm/compare-table.py;
 #   3. tests/vm/splat.plan  must FAIL, and because of the WARNING it injects;
 #   4. tests/vm/leak.plan   must FAIL, and because kmemleak found the leak it injects:
