@@ -407,6 +407,30 @@ pub enum ResetCause {
     PartnerRestarted,
 }
 
+impl ResetCause {
+    /// How much of the link its recovery redoes: registering the queue again (2)
+    /// covers re-enabling it (1), which covers answering the partner's Initialize (0).
+    const fn depth(self) -> u8 {
+        match self {
+            ResetCause::PartnerGone(_) => 2,
+            ResetCause::PartnerSuspended(_) => 1,
+            ResetCause::PartnerRestarted => 0,
+        }
+    }
+
+    /// The cause whose recovery covers both `self` and `other` (the later one if
+    /// they are equally deep): two events seen before the link task ran must not
+    /// leave only the weaker recovery (0x01 then 0x06 needs a new registration, not
+    /// H_ENABLE_CRQ).
+    pub const fn combine(self, other: ResetCause) -> ResetCause {
+        if self.depth() > other.depth() {
+            self
+        } else {
+            other
+        }
+    }
+}
+
 /// Counters for `stats` (debugfs) and the tests. Each is a plain count since load.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, defmt::Format)]
 pub struct Stats {

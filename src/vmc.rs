@@ -95,8 +95,8 @@ pub struct Vmc<D: Device, W: Waiters> {
     pub(crate) irq: Signal<Cs, ()>,
     /// Handshake messages for the link task.
     pub(crate) link: Channel<Cs, LinkEvent, LINK_EVENTS>,
-    /// A reset to perform; the latest cause wins (each cause's recovery starts the
-    /// link from scratch, so an overwritten one loses nothing).
+    /// A reset to perform; causes seen before the link task takes it combine into the
+    /// one whose recovery covers them all ([`ResetCause::combine`]).
     pub(crate) reset: Signal<Cs, ResetCause>,
     /// Kicks for the session tasks: "look at your connection".
     pub(crate) session_kick: [Signal<Cs, ()>; MAX_HMCS],
@@ -257,6 +257,13 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             }
         });
         self.link.clear();
+        // A reset the link task has not taken yet: keep the recovery that covers both.
+        // (Only the tasks of this one executor call this, so nothing signals between
+        // the take and the signal.)
+        let cause = match self.reset.try_take() {
+            Some(pending) => pending.combine(cause),
+            None => cause,
+        };
         self.reset.signal(cause);
         self.wake_all();
     }

@@ -190,3 +190,24 @@ fn a_write_crossing_a_reset_never_reaches_the_next_session() {
     assert_eq!(rig.protocol_errors(), 0);
     check_invariants(&rig.vmc.snapshot());
 }
+
+/// Two transport events before the link task runs: the recovery must cover both.
+/// 0x01 (partner gone: register again) followed by 0x06 (suspended: re-enable) once
+/// left only the weaker cause, so the driver re-enabled a queue the hypervisor had
+/// forgotten, and its Initialize met H_CLOSED for good. Every order of a pair of
+/// causes, and a partner restart between them, must end ready.
+#[test]
+fn causes_seen_together_combine_to_the_strongest_recovery() {
+    for (first, second) in [(0x01u8, 0x06u8), (0x06, 0x01), (0x02, 0x06), (0x06, 0x02), (0x01, 0x02), (0x06, 0x06)] {
+        let rig = Rig::ready();
+        let f = File::new();
+        rig.open(&f, 1);
+        // Both land in the queue before the bottom half looks at either.
+        rig.sim.transport_event(first);
+        rig.sim.transport_event(second);
+        rig.run();
+        assert!(rig.poll(&f).hangup, "{first:#x} {second:#x}: not hung up");
+        rig.close(&f);
+        recovers(&rig, &format!("{first:#x} then {second:#x}"));
+    }
+}
