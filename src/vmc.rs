@@ -455,7 +455,6 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
 
     fn open_response(&self, status: Status, hmc_session: u8, hmc_index: u8, buffer_id: u16) {
         let woke = self.lock(|s| {
-            let pool = s.negotiated.map(|n| n.pool_size).unwrap_or(0);
             let conn = match s.conns.get_mut(hmc_index as usize) {
                 Some(conn) if matches!(conn.state, ConnState::Opening | ConnState::Closing) => conn,
                 _ => {
@@ -467,12 +466,24 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 s.stats.dropped_invalid += 1;
                 return false;
             }
-            // The buffer that carried the HMC ID comes back to us.
-            if buffer_id < pool {
-                let id = buffer_id as u8;
-                if let Some(Buf::OpenLent { lioba }) = conn.bufs.get(id as usize).copied() {
-                    conn.release_buffer(id, lioba);
-                }
+            // The buffer that carried the HMC ID comes back to us. The response can only
+            // mean the one buffer the open lent: one that names another (not ours to
+            // take, or not a buffer at all) still ends the open, and still gives the
+            // lent buffer back; otherwise it would stay lent for good (on a pool of one,
+            // the session could never write, nor would poll() say why). The wrong field
+            // is counted.
+            let lent = conn.id_buffer;
+            if buffer_id != lent as u16 {
+                s.stats.dropped_invalid += 1;
+                crate::trace_warn!(
+                    "hmc {=u8}: open response names buffer {=u16}, the open lent {=u8}",
+                    hmc_index,
+                    buffer_id,
+                    lent
+                );
+            }
+            if let Some(Buf::OpenLent { lioba }) = conn.bufs.get(lent as usize).copied() {
+                conn.release_buffer(lent, lioba);
             }
             if conn.state == ConnState::Opening {
                 let to = if status.is_success() { ConnState::Ready } else { ConnState::Failed };
@@ -594,6 +605,16 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             let Some(conn) = s.conns.get_mut(hmc_index as usize) else {
                 return Some((Status::InvalidHmcIndex, crate::wire::INVALID_BUFFER_ID));
             };
+            // A connection that has had a session gives buffers to that session only (a
+            // Remove Buffer naming an earlier one is stale), and none while it closes
+            // (the close gives them all back).
+            match conn.state {
+                ConnState::Opening | ConnState::Ready | ConnState::Failed if conn.session != hmc_session => {
+                    return Some((Status::ClosedHmc, crate::wire::INVALID_BUFFER_ID))
+                }
+                ConnState::Closing => return Some((Status::ClosedHmc, crate::wire::INVALID_BUFFER_ID)),
+                _ => {}
+            }
             let ours = conn
                 .bufs
                 .iter()
@@ -632,11 +653,6 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             if hmc_index >= negotiated.max_hmcs || buffer_id >= negotiated.pool_size {
                 return None;
             }
-            // Bounded by the buffer (and MTU) size: the C driver once trusted it
-            // (defect 14).
-            if msg_len == 0 || msg_len > negotiated.mtu {
-                return None;
-            }
             let conn = s.conns.get_mut(hmc_index as usize)?;
             if conn.state != ConnState::Ready || conn.session != hmc_session {
                 return None;
@@ -645,10 +661,34 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             let Some(&Buf::Hypervisor { lioba }) = conn.bufs.get(id as usize) else {
                 return None;
             };
+            // Bounded by the buffer (and MTU) size: the C driver once trusted it
+            // (defect 14). The Signal still hands the buffer over (LoPAR: the sender
+            // gives up the buffer it signals), so it becomes a free one of ours rather
+            // than one nobody holds.
+            if msg_len == 0 || msg_len > negotiated.mtu {
+                conn.release_buffer(id, lioba);
+                return Some(Err(id));
+            }
             // In transit: ours, but not yet readable.
             conn.set_buf(id, Buf::Receiving { lioba });
-            Some((id, lioba, conn.generation))
+            Some(Ok((id, lioba, conn.generation)))
         });
+        let accepted = match accepted {
+            Some(Err(id)) => {
+                crate::trace_warn!(
+                    "hmc {=u8}: signal of buffer {=u8} with bad length {=u32}, message dropped, buffer ours",
+                    hmc_index,
+                    id,
+                    msg_len
+                );
+                self.drop_invalid();
+                // A send buffer is free.
+                self.wake(hmc_index);
+                return;
+            }
+            Some(Ok(accepted)) => Some(accepted),
+            None => None,
+        };
         let Some((id, lioba, generation)) = accepted else {
             crate::trace_warn!(
                 "hmc {=u8}: bad signal session {=u8} buffer {=u16} len {=u32}, dropped",
