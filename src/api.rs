@@ -14,6 +14,7 @@ use core::sync::atomic::Ordering;
 use crate::errno::Errno;
 use crate::hv::Device;
 use crate::hv::HcallRc;
+use crate::hv::Timers;
 use crate::hv::Waiters;
 use crate::state::Buf;
 use crate::state::ConnState;
@@ -98,7 +99,7 @@ enum Held {
     Current(u8),
 }
 
-impl<D: Device, W: Waiters> Vmc<D, W> {
+impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     fn held(s: &crate::state::State, file: &File) -> Held {
         match file.session() {
             None => Held::None,
@@ -211,9 +212,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         match result {
             Ok((index, session)) => {
                 crate::trace_info!("hmc {=u8}: open requested, session {=u8}", index, session);
-                if let Some(kick) = self.session_kick.get(index as usize) {
-                    kick.signal(());
-                }
+                self.kick_session(index);
                 Ok(())
             }
             Err(errno) => {
@@ -540,9 +539,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         file.slot.store(0, Ordering::Release);
         if let Some((index, session)) = kick {
             crate::trace_info!("hmc {=u8}: closing, session {=u8}", index, session);
-            if let Some(kick) = self.session_kick.get(index as usize) {
-                kick.signal(());
-            }
+            self.kick_session(index);
         }
     }
 }

@@ -197,6 +197,38 @@ pub trait Waiters: Sync {
     fn wake(&self, hmc_index: u8);
 }
 
+/// The platform's monotonic clock and the core's one-shot timers (an hrtimer per slot
+/// in the kernel, a virtual clock in the host tests). The core sleeps on them for
+/// long-busy answers, for backoff, and for the timeouts of a partner that never
+/// answers; it never spins waiting.
+pub trait Timers: Sync {
+    /// Microseconds since an arbitrary point, monotonic.
+    fn now_us(&self) -> u64;
+
+    /// Arms timer `slot` (below [`TIMER_SLOTS`](crate::TIMER_SLOTS)) to fire
+    /// `delay_us` from now, replacing the slot's earlier deadline if any. When it fires
+    /// the platform calls [`Vmc::timer_expired`](crate::Vmc::timer_expired) with the
+    /// slot, from any context (hard IRQ included). Called from the bottom half with no
+    /// core lock held; must not sleep.
+    fn arm(&self, slot: u8, delay_us: u64);
+
+    /// Disarms timer `slot`, without waiting for a callback that is running (it may
+    /// still fire once: the core checks the time when it wakes). Must not sleep.
+    fn disarm(&self, slot: u8);
+}
+
+impl<T: Timers + ?Sized> Timers for &T {
+    fn now_us(&self) -> u64 {
+        (**self).now_us()
+    }
+    fn arm(&self, slot: u8, delay_us: u64) {
+        (**self).arm(slot, delay_us)
+    }
+    fn disarm(&self, slot: u8) {
+        (**self).disarm(slot)
+    }
+}
+
 impl<T: Device + ?Sized> Device for &T {
     fn crq_entries(&self) -> u16 {
         (**self).crq_entries()

@@ -4,8 +4,8 @@
 //! tests on the host; `src/kmod/` is the kernel glue that Kbuild links it into.
 //!
 //! - [`wire`]: the 16-byte CRQ entry, parsed and emitted;
-//! - [`hv`]: the hypervisor boundary ([`Device`]) and the platform's wait queues
-//!   ([`Waiters`]);
+//! - [`hv`]: the hypervisor boundary ([`Device`]), the platform's wait queues
+//!   ([`Waiters`]) and timers ([`Timers`]);
 //! - [`Vmc`]: the driver: its state (`state`), what it does with each inbound entry
 //!   (`vmc.rs`), its futures (`tasks.rs`) and the calls the file operations make
 //!   (`api.rs`), each returning the errno contract ([`Errno`]).
@@ -16,6 +16,7 @@ pub mod api;
 pub mod errno;
 pub mod hv;
 pub mod params;
+mod retry;
 pub mod selftest;
 pub mod state;
 mod tasks;
@@ -31,7 +32,9 @@ pub use errno::Errno;
 pub use hv::Device;
 pub use hv::HcallRc;
 pub use hv::LocalBuf;
+pub use hv::Timers;
 pub use hv::Waiters;
 pub use params::Params;
 pub use vmc::SetupError;
 pub use vmc::Vmc;
+pub use vmc::TIMER_SLOTS;

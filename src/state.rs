@@ -405,6 +405,9 @@ pub enum ResetCause {
     PartnerSuspended(u8),
     /// The partner sent Initialize while we were past the handshake: it restarted.
     PartnerRestarted,
+    /// A send of ours failed for good, or the partner stopped answering (no response
+    /// to the handshake's capabilities, an open or a close): free and register again.
+    Stalled,
 }
 
 impl ResetCause {
@@ -412,7 +415,7 @@ impl ResetCause {
     /// covers re-enabling it (1), which covers answering the partner's Initialize (0).
     const fn depth(self) -> u8 {
         match self {
-            ResetCause::PartnerGone(_) => 2,
+            ResetCause::PartnerGone(_) | ResetCause::Stalled => 2,
             ResetCause::PartnerSuspended(_) => 1,
             ResetCause::PartnerRestarted => 0,
         }
@@ -457,6 +460,9 @@ pub struct Stats {
     pub resets_suspended: u64,
     /// Resets because the partner initialised again.
     pub resets_partner_restarted: u64,
+    /// Resets because a send of ours failed for good or the partner stopped
+    /// answering ([`ResetCause::Stalled`]).
+    pub resets_stalled: u64,
     /// Hcalls that failed (any code but success), all kinds together (busy and
     /// long-busy only once the retries were exhausted).
     pub hcall_failures: u64,
@@ -503,6 +509,7 @@ impl State {
                 resets_partner_gone: 0,
                 resets_suspended: 0,
                 resets_partner_restarted: 0,
+                resets_stalled: 0,
                 hcall_failures: 0,
                 hcall_by_code: [0; HCALL_SLOTS],
             },

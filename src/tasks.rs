@@ -1,8 +1,9 @@
 //! The driver's futures: the CRQ task, the link task and the session tasks.
 //!
 //! They run on the executor in the bottom half. None of them blocks: each waits on an
-//! embassy-sync `Signal` or `Channel` that the interrupt, another task or a file
-//! operation raises, and yields to the executor between retries of a busy hcall.
+//! embassy-sync `Signal` or `Channel` that the interrupt, another task, a file
+//! operation or a timer raises. How long they wait, between retries and for a partner
+//! that does not answer, is decided in `retry.rs`.
 
 use core::pin::pin;
 
@@ -11,15 +12,27 @@ use futures_util::future::Either;
 
 use crate::hv::Device;
 use crate::hv::HcallRc;
+use crate::hv::Timers;
 use crate::hv::Waiters;
 use crate::state::Buf;
 use crate::state::ConnState;
 use crate::state::DriverState;
 use crate::state::ResetCause;
+use crate::retry::backoff_us;
+use crate::retry::doubling;
+use crate::retry::CAPABILITIES_TIMEOUT_US;
+use crate::retry::HANDSHAKE_RESEND_MAX_US;
+use crate::retry::HANDSHAKE_RESEND_US;
+use crate::retry::REGISTER_RETRY_MAX_US;
+use crate::retry::REGISTER_RETRY_US;
+use crate::retry::RESPONSE_TIMEOUT_US;
+use crate::retry::TASK_ATTEMPTS;
+use crate::vmc::session_timer;
 use crate::vmc::LinkEvent;
 use crate::vmc::Vmc;
 use crate::vmc::YieldNow;
 use crate::vmc::DRAIN_BUDGET;
+use crate::vmc::LINK_TIMER;
 use crate::wire::Capabilities;
 use crate::wire::CrqRepr;
 use crate::wire::VmcMessage;
@@ -28,9 +41,6 @@ use crate::wire::PROTOCOL_VERSION;
 
 /// Attempts at H_REG_CRQ (each H_RESOURCE is answered with H_FREE_CRQ first).
 const REG_ATTEMPTS: u32 = 8;
-/// Times a task yields on a busy hcall (H_FREE_CRQ, H_ENABLE_CRQ, H_COPY_RDMA, or a
-/// dropped H_SEND_CRQ while the hypervisor's queue is full) before giving up.
-const TASK_BUSY_YIELDS: u32 = 1024;
 
 /// What the link task waits for: a handshake message or a reset.
 enum LinkInput {
@@ -49,7 +59,7 @@ enum Recovery {
     AnswerInit,
 }
 
-impl<D: Device, W: Waiters> Vmc<D, W> {
+impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// The CRQ task: drains the queue, dispatching each entry, then re-enables the
     /// interrupt and looks once more before it sleeps (an entry enqueued in between
     /// raised no interrupt: LoPAR asks the receiver to poll after enabling).
@@ -81,18 +91,19 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     }
 
     /// The link task: registers the queue, runs the initialisation handshake and the
-    /// capabilities exchange, then waits for a reset and recovers from it, forever.
+    /// capabilities exchange, then waits for a reset and recovers from it, forever (or
+    /// until the device is removed).
     pub async fn run_link(&self) {
         let mut recovery = Recovery::Register;
+        // Registrations that failed in a row: the pause before the next one doubles.
+        let mut failures = 0;
         loop {
+            if self.is_removed() {
+                crate::trace_info!("link: device removed, stopping");
+                core::future::pending::<()>().await;
+            }
             let cause = match recovery {
-                Recovery::Register => {
-                    if self.register().await {
-                        self.send_init().await
-                    } else {
-                        self.fail().await
-                    }
-                }
+                Recovery::Register => self.register_and_init(&mut failures).await,
                 Recovery::Enable => {
                     let rc = self.retry_busy(|| self.dev.enable_crq()).await;
                     if rc.is_success() {
@@ -101,25 +112,52 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                     } else {
                         // The queue stays disabled: start over with a new registration.
                         crate::trace_warn!("H_ENABLE_CRQ rc={}: registering again", rc);
-                        if self.register().await {
-                            self.send_init().await
-                        } else {
-                            self.fail().await
-                        }
+                        self.register_and_init(&mut failures).await
                     }
                 }
                 Recovery::AnswerInit => {
                     self.set_driver(DriverState::CrqInit);
-                    self.send(CrqRepr::InitComplete);
-                    self.capabilities().await
+                    let rc = self.send_retrying(LINK_TIMER, CrqRepr::InitComplete).await;
+                    if rc.is_success() {
+                        self.capabilities().await
+                    } else {
+                        self.stalled("initialization complete not sent")
+                    }
                 }
             };
             recovery = match cause {
-                ResetCause::PartnerGone(_) => Recovery::Register,
+                ResetCause::PartnerGone(_) | ResetCause::Stalled => Recovery::Register,
                 ResetCause::PartnerSuspended(_) => Recovery::Enable,
                 ResetCause::PartnerRestarted => Recovery::AnswerInit,
             };
         }
+    }
+
+    /// Registers the queue and runs the handshake; if the queue cannot be registered,
+    /// the driver is failed until a reset, or until the pause is over and it tries
+    /// again (`failures` in a row so far, each doubling the pause).
+    async fn register_and_init(&self, failures: &mut u32) -> ResetCause {
+        if self.register().await {
+            *failures = 0;
+            return self.send_init().await;
+        }
+        let pause = doubling(REGISTER_RETRY_US, *failures, REGISTER_RETRY_MAX_US);
+        *failures = failures.saturating_add(1);
+        self.set_driver(DriverState::Failed);
+        match self.within(LINK_TIMER, pause, self.reset.wait()).await {
+            Some(cause) => cause,
+            None => {
+                crate::trace_info!("link: registering again after {=u64} us", pause);
+                ResetCause::Stalled
+            }
+        }
+    }
+
+    /// [`Vmc::stall`] from the link task itself: the reset it raises is the one the
+    /// link task recovers from next (combined with any already pending).
+    fn stalled(&self, why: &str) -> ResetCause {
+        self.stall(why);
+        self.reset.try_take().unwrap_or(ResetCause::Stalled)
     }
 
     /// The session task of connection `hmc_index`: sends Interface Open when SETHMCID
@@ -129,13 +167,47 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         let Some(kick) = self.session_kick.get(hmc_index as usize) else {
             return;
         };
+        let slot = session_timer(hmc_index);
         loop {
-            kick.wait().await;
+            // An open or close we sent waits for its response only so long: without
+            // it the connection can be neither used nor given to anyone else.
+            match self.awaited(hmc_index) {
+                None => kick.wait().await,
+                Some(awaited) => {
+                    if self.within(slot, RESPONSE_TIMEOUT_US, kick.wait()).await.is_none()
+                        && self.awaited(hmc_index) == Some(awaited)
+                    {
+                        crate::trace_error!(
+                            "hmc {=u8}: no response to {} of session {=u8} in {=u64} us",
+                            hmc_index,
+                            awaited.2,
+                            awaited.1,
+                            RESPONSE_TIMEOUT_US
+                        );
+                        self.stall("a response never came");
+                        continue;
+                    }
+                }
+            }
             crate::trace_trace!("hmc {=u8}: session task woken", hmc_index);
             // Both may be due: an open, then a close of the same connection.
             self.send_open(hmc_index).await;
             self.send_close(hmc_index).await;
         }
+    }
+
+    /// The response connection `hmc_index` waits for, if it sent an open or a close:
+    /// its generation, session and state (`Opening` or `Closing`).
+    fn awaited(&self, hmc_index: u8) -> Option<(u32, u8, ConnState)> {
+        self.lock(|s| {
+            let conn = s.conns.get(hmc_index as usize)?;
+            let waiting = match conn.state {
+                ConnState::Opening => !conn.open_pending,
+                ConnState::Closing => conn.close_sent,
+                _ => false,
+            };
+            waiting.then_some((conn.generation, conn.session, conn.state))
+        })
     }
 
     /// Moves the driver to `state` (logged by [`State::set_driver`]), unless the device
@@ -149,20 +221,25 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         self.lock(|s| s.set_driver(state));
     }
 
-    /// Repeats `hcall` while it answers busy, yielding in between. The caller logs the
-    /// final return code.
+    /// Repeats `hcall` (the link task's H_REG_CRQ, H_FREE_CRQ, H_ENABLE_CRQ) while it
+    /// answers busy, sleeping in between as long as a long-busy code asks (else a
+    /// backoff), [`TASK_ATTEMPTS`] attempts at most. The caller logs the final return
+    /// code.
     async fn retry_busy(&self, mut hcall: impl FnMut() -> HcallRc) -> HcallRc {
-        let mut rc = hcall();
-        let mut tries = 0;
-        while rc.is_busy() && tries < TASK_BUSY_YIELDS {
-            YieldNow::new().await;
-            rc = hcall();
-            tries += 1;
+        let mut attempt = 0;
+        loop {
+            let rc = hcall();
+            attempt += 1;
+            match backoff_us(rc, attempt - 1) {
+                Some(wait) if rc.is_busy() && attempt < TASK_ATTEMPTS => self.sleep(LINK_TIMER, wait).await,
+                _ => {
+                    if !rc.is_success() {
+                        self.lock(|s| s.count_hcall(rc));
+                    }
+                    return rc;
+                }
+            }
         }
-        if !rc.is_success() {
-            self.lock(|s| s.count_hcall(rc));
-        }
-        rc
     }
 
     /// H_REG_CRQ until it succeeds: H_CLOSED (partner not there yet) is success;
@@ -196,12 +273,6 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         false
     }
 
-    /// Nothing can be done until the partner resets the transport.
-    async fn fail(&self) -> ResetCause {
-        self.set_driver(DriverState::Failed);
-        self.reset.wait().await
-    }
-
     async fn next_input(&self) -> LinkInput {
         if let Some(cause) = self.reset.try_take() {
             return LinkInput::Reset(cause);
@@ -214,29 +285,46 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         }
     }
 
-    /// Sends Initialize and waits for the partner's Initialize or Complete. H_CLOSED
+    /// Sends Initialize and waits for the partner's Initialize or Complete, sending
+    /// Initialize again when none comes (after 1 s, then doubling up to 30 s). H_CLOSED
     /// is normal here: the partner has not registered yet and will send Initialize
-    /// itself when it does.
+    /// itself when it does. A send that fails otherwise resets the link.
     async fn send_init(&self) -> ResetCause {
         self.set_driver(DriverState::CrqInit);
-        self.send(CrqRepr::Init);
+        let mut resends = 0;
         loop {
-            match self.next_input().await {
-                LinkInput::Reset(cause) => return cause,
-                LinkInput::Event(LinkEvent::Init) => {
-                    self.send(CrqRepr::InitComplete);
-                    return self.capabilities().await;
-                }
-                LinkInput::Event(LinkEvent::InitComplete) => return self.capabilities().await,
-                LinkInput::Event(other) => {
-                    crate::trace_warn!("handshake: unexpected {}, dropped", other);
-                    self.lock(|s| s.stats.dropped_invalid += 1);
+            let rc = self.send_retrying(LINK_TIMER, CrqRepr::Init).await;
+            if !rc.is_success() && rc != HcallRc::CLOSED {
+                return self.stalled("initialize not sent");
+            }
+            let wait = doubling(HANDSHAKE_RESEND_US, resends, HANDSHAKE_RESEND_MAX_US);
+            resends += 1;
+            loop {
+                match self.within(LINK_TIMER, wait, self.next_input()).await {
+                    None => {
+                        crate::trace_warn!("handshake: no answer in {=u64} us, initialize again", wait);
+                        break;
+                    }
+                    Some(LinkInput::Reset(cause)) => return cause,
+                    Some(LinkInput::Event(LinkEvent::Init)) => {
+                        let rc = self.send_retrying(LINK_TIMER, CrqRepr::InitComplete).await;
+                        if !rc.is_success() {
+                            return self.stalled("initialization complete not sent");
+                        }
+                        return self.capabilities().await;
+                    }
+                    Some(LinkInput::Event(LinkEvent::InitComplete)) => return self.capabilities().await,
+                    Some(LinkInput::Event(other)) => {
+                        crate::trace_warn!("handshake: unexpected {}, dropped", other);
+                        self.lock(|s| s.stats.dropped_invalid += 1);
+                    }
                 }
             }
         }
     }
 
-    /// Sends our capabilities, then serves until a reset.
+    /// Sends our capabilities and waits for the response (5 s at most, else the link
+    /// is reset), then serves until a reset.
     async fn capabilities(&self) -> ResetCause {
         self.set_driver(DriverState::Capabilities);
         let ours = Capabilities {
@@ -246,14 +334,26 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             crq_size: self.dev.crq_entries(),
             version: PROTOCOL_VERSION,
         };
-        self.send(CrqRepr::Vmc(VmcMessage::Capabilities(ours)));
+        let rc = self.send_retrying(LINK_TIMER, CrqRepr::Vmc(VmcMessage::Capabilities(ours))).await;
+        if !rc.is_success() {
+            return self.stalled("capabilities not sent");
+        }
         // The CRQ task applies the response (the Add Buffers right behind it depend
         // on it) and turns a later Initialize into a reset; from here on the link task
         // only waits for a reset.
+        let mut answered = false;
         loop {
-            match self.next_input().await {
+            let input = if answered {
+                self.next_input().await
+            } else {
+                match self.within(LINK_TIMER, CAPABILITIES_TIMEOUT_US, self.next_input()).await {
+                    Some(input) => input,
+                    None => return self.stalled("no capabilities response"),
+                }
+            };
+            match input {
                 LinkInput::Reset(cause) => return cause,
-                LinkInput::Event(LinkEvent::Capabilities) => {}
+                LinkInput::Event(LinkEvent::Capabilities) => answered = true,
                 // The partner's Initialize crossed our handshake (it was queued while
                 // we were still in it): the partner restarted and waits for our
                 // answer, and has dropped what we sent since.
@@ -271,8 +371,9 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// the hypervisor's LIOBA) if given: the check, the RDMA and the send are one step
     /// under the lock, so nothing of ours crosses a reset into the next session (whose
     /// hypervisor buffers may have the same addresses). While the hypervisor's queue is
-    /// full (H_DROPPED) or busy, yields and tries again (the trace shows the first and
-    /// the last attempt). `None` if the connection moved on before it could be sent.
+    /// full (H_DROPPED) or busy, sleeps on the session's timer and tries again
+    /// (`retry::backoff_us`, [`TASK_ATTEMPTS`] in all; the trace shows the first and the
+    /// last attempt). `None` if the connection moved on before it could be sent.
     async fn send_for(
         &self,
         hmc_index: u8,
@@ -282,11 +383,11 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         rdma: Option<(u8, &[u8], u64, u32)>,
     ) -> Option<HcallRc> {
         let mut rdma = rdma;
-        let mut tries = 0;
+        let mut attempt = 0;
         loop {
-            let retried = tries < TASK_BUSY_YIELDS;
+            let last = attempt + 1 >= TASK_ATTEMPTS;
             // An attempt between the first and the last is not traced if it fails again.
-            let quiet = tries > 0 && retried;
+            let quiet = attempt > 0 && !last;
             let rc = self.lock(|s| {
                 match s.conns.get(hmc_index as usize) {
                     Some(conn) if conn.generation == generation && conn.state == state => {}
@@ -311,12 +412,11 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 }
                 Some(self.send_entry(s, repr, quiet))
             })?;
-            if again(rc) && retried {
-                tries += 1;
-                YieldNow::new().await;
-                continue;
+            match backoff_us(rc, attempt) {
+                Some(wait) if !last => self.sleep(session_timer(hmc_index), wait).await,
+                _ => return Some(rc),
             }
-            return Some(rc);
+            attempt += 1;
         }
     }
 
@@ -397,8 +497,8 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     }
 
     /// Sends Interface Close if the file let an open connection go. Its response frees
-    /// the connection; if it cannot be sent, the connection is freed here (a reset is
-    /// coming or the partner is gone; either way nobody will answer).
+    /// the connection; if it cannot be sent, the link is reset (which frees every
+    /// connection here and every session at the hypervisor).
     async fn send_close(&self, hmc_index: u8) {
         let job = self.lock(|s| {
             let conn = s.conns.get_mut(hmc_index as usize)?;
@@ -422,20 +522,11 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             crate::trace_info!("hmc {=u8}: close sent, session {=u8}", hmc_index, session);
             return;
         }
-        self.lock(|s| {
-            if let Some(conn) = s.conns.get_mut(hmc_index as usize) {
-                if conn.generation == generation && conn.state == ConnState::Closing {
-                    conn.forget();
-                }
-            }
-        });
-        crate::trace_warn!(
-            "hmc {=u8}: close not sent, session {=u8} rc={}, freed",
-            hmc_index,
-            session,
-            rc
-        );
-        self.wake(hmc_index);
+        // The hypervisor keeps the session until it sees a Close (or a new
+        // registration): freeing the connection here would leave it open there, and the
+        // next open of this index would be refused.
+        crate::trace_error!("hmc {=u8}: close not sent, session {=u8} rc={}", hmc_index, session, rc);
+        self.stall("interface close not sent");
     }
 }
 

@@ -24,10 +24,13 @@ use embassy_sync::blocking_mutex::raw::CriticalSectionRawMutex;
 use embassy_sync::blocking_mutex::Mutex;
 use embassy_sync::channel::Channel;
 use embassy_sync::signal::Signal;
+use futures_util::future::select;
+use futures_util::future::Either;
 
 use crate::hv::Device;
 use crate::hv::HcallRc;
 use crate::hv::LocalBuf;
+use crate::hv::Timers;
 use crate::hv::Waiters;
 use crate::params::Params;
 use crate::params::MAX_HMCS;
@@ -51,18 +54,27 @@ use crate::wire::CRQ_ENTRY_SIZE;
 /// The lock flavour of every embassy-sync primitive in the core.
 pub(crate) type Cs = CriticalSectionRawMutex;
 
-/// How many times an hcall that answers H_BUSY (or long-busy) is repeated before the
-/// caller gives up. Between attempts tasks yield to the executor; process-context
-/// callers retry at once (H_SEND_CRQ busy is brief).
+/// How many times an hcall made under the core's lock (H_SEND_CRQ, a write's
+/// H_COPY_RDMA) or by H_REQUEST_VMC is repeated at once while it answers H_BUSY or
+/// long-busy (H_SEND_CRQ busy is brief). A task that still sees busy after that sleeps
+/// and tries again (`retry.rs`); a file operation returns the error.
 pub(crate) const BUSY_RETRIES: u32 = 16;
 
 /// Entries the CRQ task dispatches before it yields, so a flood cannot monopolise the
 /// bottom half.
 pub(crate) const DRAIN_BUDGET: u32 = 64;
 
-/// Times the CRQ task yields waiting for a local buffer that a process still copies
-/// (possible only right after a reset) before it drops the message and counts it.
-pub(crate) const BORROW_YIELDS: u32 = 4096;
+/// Timer slots ([`Timers`]): one per task that waits on time.
+pub const TIMER_SLOTS: usize = 2 + MAX_HMCS;
+/// The link task's timer slot.
+pub(crate) const LINK_TIMER: u8 = 0;
+/// The CRQ task's timer slot.
+pub(crate) const CRQ_TIMER: u8 = 1;
+
+/// The timer slot of the session task of connection `hmc_index`.
+pub(crate) const fn session_timer(hmc_index: u8) -> u8 {
+    2 + hmc_index
+}
 
 /// What the CRQ task passes to the link task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
@@ -82,12 +94,13 @@ const LINK_EVENTS: usize = 4;
 /// One VMC device's driver core.
 ///
 /// `D` is the hypervisor (pseries hcalls or the simulator), `W` the platform's wait
-/// queues. Build it with [`Vmc::new`], put it somewhere `'static` (a `StaticCell`), and
+/// queues, `T` its timers. Build it with [`Vmc::new`], put it somewhere `'static` (a `StaticCell`), and
 /// spawn its tasks ([`Vmc::run_crq`], [`Vmc::run_link`], [`Vmc::run_session`] for each
 /// index below `params.max_hmcs()`) on the executor.
-pub struct Vmc<D: Device, W: Waiters> {
+pub struct Vmc<D: Device, W: Waiters, T: Timers> {
     pub(crate) dev: D,
     pub(crate) waiters: W,
+    pub(crate) timers: T,
     pub(crate) params: Params,
     local: &'static [LocalBuf],
     state: Mutex<Cs, State>,
@@ -100,6 +113,8 @@ pub struct Vmc<D: Device, W: Waiters> {
     pub(crate) reset: Signal<Cs, ResetCause>,
     /// Kicks for the session tasks: "look at your connection".
     pub(crate) session_kick: [Signal<Cs, ()>; MAX_HMCS],
+    /// Raised by [`Vmc::timer_expired`], one per timer slot.
+    timer_fired: [Signal<Cs, ()>; TIMER_SLOTS],
     /// The device is gone ([`Vmc::remove`]): nothing it sends is looked at any more.
     removed: AtomicBool,
 }
@@ -113,11 +128,12 @@ pub enum SetupError {
     BufferTooSmall,
 }
 
-impl<D: Device, W: Waiters> Vmc<D, W> {
-    /// A driver for `dev`, waking `waiters`, with the (already clamped) `params` and the
-    /// platform's `local` message buffers: `params.local_buffers()` of them, each at
-    /// least `params.max_mtu()` bytes, indexed `hmc_index * buf_pool_size + buffer_id`.
-    pub fn new(dev: D, waiters: W, params: Params, local: &'static [LocalBuf]) -> Result<Self, SetupError> {
+impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
+    /// A driver for `dev`, waking `waiters`, sleeping on `timers`, with the (already
+    /// clamped) `params` and the platform's `local` message buffers:
+    /// `params.local_buffers()` of them, each at least `params.max_mtu()` bytes, indexed
+    /// `hmc_index * buf_pool_size + buffer_id`.
+    pub fn new(dev: D, waiters: W, timers: T, params: Params, local: &'static [LocalBuf]) -> Result<Self, SetupError> {
         if local.len() < params.local_buffers() {
             return Err(SetupError::TooFewBuffers);
         }
@@ -127,6 +143,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         Ok(Vmc {
             dev,
             waiters,
+            timers,
             params,
             local,
             state: Mutex::new(State::new()),
@@ -134,6 +151,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             link: Channel::new(),
             reset: Signal::new(),
             session_kick: [const { Signal::new() }; MAX_HMCS],
+            timer_fired: [const { Signal::new() }; TIMER_SLOTS],
             removed: AtomicBool::new(false),
         })
     }
@@ -152,6 +170,71 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     /// interrupt: wakes the CRQ task. Safe in hard-IRQ context.
     pub fn interrupt(&self) {
         self.irq.signal(());
+    }
+
+    /// Called by the platform when timer `slot` fires (see [`Timers::arm`]): wakes the
+    /// task sleeping on it. Safe in hard-IRQ context; a slot out of range is ignored.
+    pub fn timer_expired(&self, slot: u8) {
+        if let Some(fired) = self.timer_fired.get(slot as usize) {
+            fired.signal(());
+        }
+    }
+
+    /// Sleeps `delay_us` on timer `slot`. The timer is disarmed if the future is dropped
+    /// first; an early or stale firing is slept through (the deadline is checked on
+    /// every wake).
+    pub(crate) async fn sleep(&self, slot: u8, delay_us: u64) {
+        let Some(fired) = self.timer_fired.get(slot as usize) else {
+            return;
+        };
+        let deadline = self.timers.now_us().saturating_add(delay_us);
+        let _disarm = Disarm { timers: &self.timers, slot };
+        loop {
+            let now = self.timers.now_us();
+            if now >= deadline {
+                return;
+            }
+            fired.reset();
+            self.timers.arm(slot, deadline - now);
+            fired.wait().await;
+        }
+    }
+
+    /// `f`, unless `delay_us` on timer `slot` pass first (`None`).
+    pub(crate) async fn within<R>(&self, slot: u8, delay_us: u64, f: impl Future<Output = R>) -> Option<R> {
+        let f = core::pin::pin!(f);
+        let timeout = core::pin::pin!(self.sleep(slot, delay_us));
+        match select(f, timeout).await {
+            Either::Left((value, _)) => Some(value),
+            Either::Right(((), _)) => None,
+        }
+    }
+
+    /// Sends `repr` from a task, sleeping on timer `slot` between attempts while the
+    /// hypervisor answers busy or its queue is full (`retry::backoff_us`), at most
+    /// `retry::TASK_ATTEMPTS` times. The trace shows the first and the last attempt.
+    pub(crate) async fn send_retrying(&self, slot: u8, repr: CrqRepr) -> HcallRc {
+        let mut attempt = 0;
+        loop {
+            let quiet = attempt > 0 && attempt + 1 < crate::retry::TASK_ATTEMPTS;
+            let rc = self.lock(|s| self.send_entry(s, repr, quiet));
+            attempt += 1;
+            match crate::retry::backoff_us(rc, attempt - 1) {
+                Some(wait) if attempt < crate::retry::TASK_ATTEMPTS => self.sleep(slot, wait).await,
+                _ => return rc,
+            }
+        }
+    }
+
+    /// A send of ours failed for good, or the partner stopped answering: hang up
+    /// everything and have the link task free the queue and register it again, the one
+    /// recovery that leaves no state behind on either side.
+    pub(crate) fn stall(&self, why: &str) {
+        if self.is_removed() {
+            return;
+        }
+        crate::trace_error!("link: {=str}: resetting", why);
+        self.hang_up_all(ResetCause::Stalled);
     }
 
     /// Runs `f` on the state under the lock.
@@ -200,17 +283,20 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         self.waiters.wake(index);
     }
 
+    /// Has the session task of connection `index` look at it (an open or close to
+    /// send, or the response it waits for has come).
+    pub(crate) fn kick_session(&self, index: u8) {
+        if let Some(kick) = self.session_kick.get(index as usize) {
+            kick.signal(());
+        }
+    }
+
     /// Wakes the waiters of every connection.
     pub(crate) fn wake_all(&self) {
         crate::trace_trace!("driver: waking the waiters of every connection");
         for index in 0..self.params.max_hmcs() {
             self.waiters.wake(index);
         }
-    }
-
-    /// Sends one entry under the lock (see [`Vmc::send_locked`]).
-    pub(crate) fn send(&self, repr: CrqRepr) -> HcallRc {
-        self.lock(|s| self.send_locked(s, repr))
     }
 
     /// Sends one entry, repeating H_BUSY up to [`BUSY_RETRIES`] times, and counts the
@@ -254,6 +340,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 ResetCause::PartnerGone(_) => s.stats.resets_partner_gone += 1,
                 ResetCause::PartnerSuspended(_) => s.stats.resets_suspended += 1,
                 ResetCause::PartnerRestarted => s.stats.resets_partner_restarted += 1,
+                ResetCause::Stalled => s.stats.resets_stalled += 1,
             }
         });
         self.link.clear();
@@ -376,9 +463,11 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 self.close_response(status, hmc_session, hmc_index)
             }
             VmcMessage::AddBuffer { hmc_session, hmc_index, buffer_id, owner, lioba } => {
-                self.add_buffer(hmc_session, hmc_index, buffer_id, owner, lioba)
+                self.add_buffer(hmc_session, hmc_index, buffer_id, owner, lioba).await
             }
-            VmcMessage::RemoveBuffer { hmc_session, hmc_index } => self.remove_buffer(hmc_session, hmc_index),
+            VmcMessage::RemoveBuffer { hmc_session, hmc_index } => {
+                self.remove_buffer(hmc_session, hmc_index).await
+            }
             VmcMessage::Signal { hmc_session, hmc_index, buffer_id, msg_len } => {
                 self.signal(hmc_session, hmc_index, buffer_id, msg_len).await
             }
@@ -499,6 +588,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 hmc_session
             );
             self.wake(hmc_index);
+            self.kick_session(hmc_index);
         } else {
             crate::trace_warn!(
                 "hmc {=u8}: unexpected open response session {=u8}, dropped",
@@ -527,6 +617,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
                 hmc_session
             );
             self.wake(hmc_index);
+            self.kick_session(hmc_index);
         } else {
             crate::trace_warn!(
                 "hmc {=u8}: unexpected close response session {=u8}, dropped",
@@ -537,7 +628,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
     }
 
     /// Add Buffer: check everything the hypervisor says, take the buffer, answer.
-    fn add_buffer(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, owner: BufferOwner, lioba: u32) {
+    async fn add_buffer(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, owner: BufferOwner, lioba: u32) {
         let status = self.lock(|s| {
             let negotiated = agreed(s)?;
             if hmc_index >= negotiated.max_hmcs {
@@ -588,7 +679,14 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
             );
             self.drop_invalid();
         }
-        self.send(CrqRepr::Vmc(VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id }));
+        let response = CrqRepr::Vmc(VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id });
+        let rc = self.send_retrying(CRQ_TIMER, response).await;
+        if !rc.is_success() {
+            // The hypervisor does not know whether we took the buffer: only a new
+            // registration puts both sides on the same footing again.
+            self.stall("add buffer response not sent");
+            return;
+        }
         if status.is_success() {
             self.wake(hmc_index);
         }
@@ -596,7 +694,7 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
 
     /// Remove Buffer: give back a free buffer of ours, never the last one (LoPAR calls
     /// removing it an interface error: we would have nothing to send with).
-    fn remove_buffer(&self, hmc_session: u8, hmc_index: u8) {
+    async fn remove_buffer(&self, hmc_session: u8, hmc_index: u8) {
         let answer = self.lock(|s| {
             let negotiated = agreed(s)?;
             if hmc_index >= negotiated.max_hmcs {
@@ -638,7 +736,13 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         if !status.is_success() {
             crate::trace_warn!("hmc {=u8}: remove buffer refused: {}", hmc_index, status);
         }
-        self.send(CrqRepr::Vmc(VmcMessage::RemoveBufferResponse { status, hmc_session, hmc_index, buffer_id }));
+        let response = CrqRepr::Vmc(VmcMessage::RemoveBufferResponse { status, hmc_session, hmc_index, buffer_id });
+        let rc = self.send_retrying(CRQ_TIMER, response).await;
+        if !rc.is_success() {
+            // The buffer is given up here but still ours at the hypervisor (or the
+            // other way round, had we kept it): reset, as for Add Buffer.
+            self.stall("remove buffer response not sent");
+        }
     }
 
     /// Signal from the hypervisor: an HMC message waits in one of its buffers. RDMA it
@@ -702,13 +806,13 @@ impl<D: Device, W: Waiters> Vmc<D, W> {
         };
         let rc = match self.local(hmc_index, id) {
             Some(local) => {
-                let mut guard = None;
-                for _ in 0..BORROW_YIELDS {
+                let mut guard = local.borrow();
+                let mut waits = 0;
+                while guard.is_none() && waits < crate::retry::BORROW_WAITS {
+                    let wait = crate::retry::doubling(crate::retry::BORROW_WAIT_US, waits, crate::retry::BORROW_WAIT_MAX_US);
+                    self.sleep(CRQ_TIMER, wait).await;
+                    waits += 1;
                     guard = local.borrow();
-                    if guard.is_some() {
-                        break;
-                    }
-                    YieldNow::new().await;
                 }
                 match guard {
                     Some(mut guard) => {
@@ -800,6 +904,18 @@ fn agreed(s: &mut State) -> Option<Negotiated> {
             s.stats.dropped_invalid += 1;
             None
         }
+    }
+}
+
+/// Disarms a timer slot when dropped (a sleep that ended, or was abandoned).
+struct Disarm<'a, T: Timers> {
+    timers: &'a T,
+    slot: u8,
+}
+
+impl<T: Timers> Drop for Disarm<'_, T> {
+    fn drop(&mut self) {
+        self.timers.disarm(self.slot);
     }
 }
 

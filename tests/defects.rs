@@ -401,6 +401,8 @@ fn defect_17_reg_crq_closed_is_normal_and_resource_is_retried() {
     rig.sim.fail_next(Hcall::RegCrq, HcallRc::RESOURCE, 1);
     rig.sim.fail_next(Hcall::FreeCrq, HcallRc::BUSY, 3);
     rig.start();
+    // H_BUSY is retried after a backoff (tests/hcall_failures.rs has the timing).
+    rig.settle(1_000_000);
     assert_eq!(rig.vmc.driver_state(), DriverState::Ready);
 
     let rig = Rig::build(SimConfig::default(), Params::default());

@@ -2,7 +2,9 @@
 //! faults. Whatever happens, the core never panics, its pool bookkeeping stays exact,
 //! every call returns an error of its contract, no message is delivered twice or to a
 //! file that did not write it, and once the faults stop every message of a session
-//! that is still up comes back.
+//! that is still up comes back. Virtual time passes at random too (timeouts and
+//! backoffs fire in between); at the end, whatever hcall failures were injected, the
+//! driver must come back by itself (no hang): ready, and a new session echoes.
 
 mod common;
 
@@ -37,6 +39,8 @@ enum Op {
     Fail(usize, usize, u32),
     Hold(bool),
     Unsolicited(usize),
+    /// Virtual time passes (microseconds).
+    Wait(u64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -52,6 +56,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => ((0..6usize), (0..8usize), 1u32..4).prop_map(|(h, r, n)| Op::Fail(h, r, n)),
         1 => any::<bool>().prop_map(Op::Hold),
         1 => (4usize..100).prop_map(Op::Unsolicited),
+        2 => prop::sample::select(vec![50u64, 1_000, 20_000, 1_500_000, 6_000_000, 11_000_000]).prop_map(Op::Wait),
     ]
 }
 
@@ -91,6 +96,9 @@ fn take(files: &mut [AppFile], f: usize, msg: &[u8]) {
 
 fn run_ops(ops: Vec<Op>) {
     let clean = !ops.iter().any(|op| matches!(op, Op::Garbage(_) | Op::Fail(..)));
+    // Garbage may be a Capabilities Response we refuse, after which the driver waits
+    // for the partner to reset; nothing else may keep it from coming back.
+    let recoverable = !ops.iter().any(|op| matches!(op, Op::Garbage(_)));
     let config = SimConfig { pool_size: 32, mtu: 4096, max_hmcs: 2, ..SimConfig::default() };
     let (params, _) = Params::clamped(16, 2, 4096);
     let rig = Rig::with(config, params);
@@ -162,6 +170,7 @@ fn run_ops(ops: Vec<Op>) {
                 msg.resize(n, 0xAA);
                 let _ = rig.sim.send_hmc_message(0, &msg);
             }
+            Op::Wait(us) => rig.advance(us),
         }
     }
     rig.sim.hold_responses(false);
@@ -182,6 +191,30 @@ fn run_ops(ops: Vec<Op>) {
     }
     rig.run();
     check_invariants(&rig.vmc.snapshot());
+    if recoverable {
+        // Ten virtual minutes: every retry, backoff and timeout plays out.
+        rig.settle(600_000_000);
+        assert_eq!(rig.vmc.driver_state(), ibmvmc::state::DriverState::Ready, "the driver did not come back");
+        // A failure still armed may hit the open: its RDMA or send is retried after a
+        // backoff, or fails the open (the file sees POLLHUP), and the application
+        // tries again as a real one would.
+        let mut f = File::new();
+        for _ in 0..8 {
+            f = File::new();
+            rig.vmc.set_hmc_id(&f, &hmc_id(9)).expect("SETHMCID after recovery");
+            rig.settle(600_000_000);
+            if !rig.poll(&f).hangup {
+                break;
+            }
+            rig.close(&f);
+        }
+        assert!(rig.poll(&f).writable, "no session opens after recovery");
+        let mut msg = UNSOLICITED.to_be_bytes().to_vec();
+        msg.extend_from_slice(b"after");
+        assert_eq!(rig.round_trip(&f, &msg), msg);
+        rig.close(&f);
+        check_invariants(&rig.vmc.snapshot());
+    }
     if clean && rig.protocol_errors() != 0 {
         rig.sim.trace(&mut |d, e| eprintln!("{} {:02x?}", match d { ibmvmc_sim::Direction::ToHypervisor => "->", _ => "<-" }, e));
         panic!("protocol errors: {}", rig.protocol_errors());

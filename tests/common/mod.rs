@@ -6,8 +6,11 @@
 
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::AtomicU32;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
+use ibmvmc::hv::Timers;
 use ibmvmc::hv::Waiters;
 use ibmvmc::state::ConnState;
 use ibmvmc::state::DriverState;
@@ -44,7 +47,48 @@ impl Wakes {
     }
 }
 
-pub type TestVmc = Vmc<&'static Sim, &'static Wakes>;
+/// The core's timers on a virtual clock: time moves only when a test says so
+/// ([`Rig::advance`], [`Rig::settle`]), so every timeout and backoff is deterministic.
+#[derive(Default)]
+pub struct Clock {
+    now: AtomicU64,
+    deadlines: Mutex<[Option<u64>; ibmvmc::TIMER_SLOTS]>,
+    /// Times `arm` was called, all slots together.
+    pub arms: AtomicU32,
+}
+
+impl Timers for Clock {
+    fn now_us(&self) -> u64 {
+        self.now.load(Ordering::Acquire)
+    }
+    fn arm(&self, slot: u8, delay_us: u64) {
+        self.arms.fetch_add(1, Ordering::Relaxed);
+        let at = self.now_us().saturating_add(delay_us);
+        if let Some(d) = self.deadlines.lock().unwrap().get_mut(slot as usize) {
+            *d = Some(at);
+        }
+    }
+    fn disarm(&self, slot: u8) {
+        if let Some(d) = self.deadlines.lock().unwrap().get_mut(slot as usize) {
+            *d = None;
+        }
+    }
+}
+
+impl Clock {
+    /// The earliest armed deadline and its slot.
+    pub fn next(&self) -> Option<(u64, u8)> {
+        let deadlines = self.deadlines.lock().unwrap();
+        deadlines.iter().enumerate().filter_map(|(slot, d)| d.map(|at| (at, slot as u8))).min()
+    }
+
+    /// Whether timer `slot` is armed.
+    pub fn armed(&self, slot: u8) -> bool {
+        self.deadlines.lock().unwrap()[slot as usize].is_some()
+    }
+}
+
+pub type TestVmc = Vmc<&'static Sim, &'static Wakes, &'static Clock>;
 
 /// Task slot size; the futures must fit (a compile-time check at `spawn`).
 pub const TASK_BYTES: usize = 2048;
@@ -53,6 +97,7 @@ pub struct Rig {
     pub sim: &'static Sim,
     pub vmc: &'static TestVmc,
     pub wakes: &'static Wakes,
+    pub clock: &'static Clock,
     pub exec: &'static Executor<4, TASK_BYTES>,
     pending: &'static AtomicBool,
 }
@@ -107,7 +152,8 @@ impl Rig {
             .collect();
         let local: &'static [LocalBuf] = local.leak();
         let wakes: &'static Wakes = leak(Wakes::default());
-        let vmc: &'static TestVmc = leak(Vmc::new(sim, wakes, params, local).unwrap_or_else(|_| panic!("vmc")));
+        let clock: &'static Clock = leak(Clock::default());
+        let vmc: &'static TestVmc = leak(Vmc::new(sim, wakes, clock, params, local).unwrap_or_else(|_| panic!("vmc")));
         let pending: &'static AtomicBool = leak(AtomicBool::new(false));
         let exec = leak(Executor::new(Pender::new(pend, pending as *const AtomicBool as *mut ())));
         let hook: &'static (dyn Fn() + Sync) = leak(move || {
@@ -116,7 +162,7 @@ impl Rig {
             vmc.interrupt();
         });
         sim.set_irq(hook);
-        Rig { sim, vmc, wakes, exec, pending }
+        Rig { sim, vmc, wakes, clock, exec, pending }
     }
 
     /// Spawns the driver's tasks and runs them until idle.
@@ -139,6 +185,34 @@ impl Rig {
             self.exec.poll();
         }
         panic!("executor never went idle");
+    }
+
+    /// Moves the virtual clock `us` forward, firing each timer whose deadline passes (in
+    /// deadline order, running the bottom half after each, as the kernel would).
+    pub fn advance(&self, us: u64) {
+        self.run();
+        let end = self.clock.now_us() + us;
+        while let Some((at, slot)) = self.clock.next().filter(|(at, _)| *at <= end) {
+            self.clock.now.store(at.max(self.clock.now_us()), Ordering::Release);
+            self.clock.disarm(slot);
+            self.vmc.timer_expired(slot);
+            self.run();
+        }
+        self.clock.now.store(end, Ordering::Release);
+        self.run();
+    }
+
+    /// Runs the bottom half and lets virtual time pass, timer after timer, until no
+    /// timer is armed within `limit_us` from now: every retry and timeout that can play
+    /// out in that time has. Returns the virtual time that passed.
+    pub fn settle(&self, limit_us: u64) -> u64 {
+        self.run();
+        let start = self.clock.now_us();
+        let end = start + limit_us;
+        while let Some((at, _)) = self.clock.next().filter(|(at, _)| *at <= end) {
+            self.advance(at - self.clock.now_us());
+        }
+        self.clock.now_us() - start
     }
 
     /// Opens a session on `file` and waits for it to be ready.

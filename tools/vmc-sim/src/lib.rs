@@ -213,6 +213,9 @@ pub enum Trigger {
     PartnerInit,
     /// Handle the message and send its answer twice (a Signal's echo too).
     Duplicate,
+    /// The partition's H_SEND_CRQ of the message returns this code, and the message
+    /// has no effect (a send that fails: a full queue, a hardware error).
+    Refuse(HcallRc),
 }
 
 /// Counters, each a plain count since [`Sim::new`].

@@ -222,6 +222,24 @@ impl State {
         }
     }
 
+    /// The code a [`Trigger::Refuse`] armed for `entry`'s message type makes its send
+    /// return, if the oldest trigger armed for that type is one (it is then used up).
+    fn refused(&mut self, entry: &Entry) -> Option<HcallRc> {
+        let msg_type = match entry {
+            [0xC0, format, ..] => 0xC0 | *format,
+            [0x80, msg_type, ..] => *msg_type,
+            _ => return None,
+        };
+        let oldest = self.triggers.iter().flatten().find(|(ty, _)| *ty == msg_type).map(|(_, t)| *t);
+        match oldest {
+            Some(Trigger::Refuse(rc)) => {
+                self.take_trigger(msg_type);
+                Some(rc)
+            }
+            _ => None,
+        }
+    }
+
     /// Takes the oldest trigger armed for `msg_type`.
     fn take_trigger(&mut self, msg_type: u8) -> Option<Trigger> {
         let at = self.triggers.iter().position(|t| matches!(t, Some((ty, _)) if *ty == msg_type))?;
@@ -406,6 +424,9 @@ impl State {
         }
         if !self.registered || !self.hv_present || self.disabled {
             return HcallRc::CLOSED;
+        }
+        if let Some(rc) = self.refused(entry) {
+            return rc;
         }
         self.trace.record(Direction::ToHypervisor, entry);
         self.receive(entry);

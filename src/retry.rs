@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+//! How long the core waits, and for what: the hcall retry policy and the timeouts of
+//! a partner that stops answering. One place, so that every wait is bounded, every
+//! wait sleeps on a timer (none spins the bottom half), and every send that still
+//! fails at the end of its retries has one outcome: a reset and a new registration.
+//!
+//! Who waits where (each task sleeps on its own timer slot, `vmc::TIMER_SLOTS`):
+//! - the link task: H_REG_CRQ, H_FREE_CRQ and H_ENABLE_CRQ while busy (long-busy as
+//!   long as the hypervisor asks), the handshake's sends while the partner's queue is
+//!   full, the handshake and capabilities timeouts, and the pause before it registers
+//!   again after registration failed;
+//! - the CRQ task: the Add and Remove Buffer Responses while the partner's queue is
+//!   full, and a local buffer that a reader of a reset session still copies;
+//! - each session task: Interface Open and Close while the partner's queue is full,
+//!   and the wait for their responses.
+//!
+//! File operations never wait here: they run under the core's spinlock, repeat H_BUSY
+//! at once a few times (`vmc::BUSY_RETRIES`) and return EBUSY for a full queue.
+
+use crate::hv::HcallRc;
+
+/// Attempts of an hcall made by a task, the first included, before the task gives up
+/// on it.
+pub(crate) const TASK_ATTEMPTS: u32 = 16;
+
+/// The first wait after H_BUSY or H_DROPPED; each further one doubles, up to
+/// [`BACKOFF_MAX_US`].
+const BACKOFF_FIRST_US: u64 = 100;
+/// The longest wait after H_BUSY or H_DROPPED.
+const BACKOFF_MAX_US: u64 = 10_000;
+
+/// The wait before the next attempt of an hcall whose attempt number `attempt` (0 for
+/// the first) answered `rc`: what a long-busy code asks for, or an exponential backoff
+/// for H_BUSY and H_DROPPED (the partner's queue is full). `None`: another attempt
+/// would not help.
+pub(crate) fn backoff_us(rc: HcallRc, attempt: u32) -> Option<u64> {
+    if let Some(ms) = rc.long_busy_ms() {
+        return Some(ms as u64 * 1000);
+    }
+    if rc == HcallRc::BUSY || rc == HcallRc::DROPPED {
+        return Some(doubling(BACKOFF_FIRST_US, attempt, BACKOFF_MAX_US));
+    }
+    None
+}
+
+/// `first` doubled `times` times, at most `max`.
+pub(crate) fn doubling(first: u64, times: u32, max: u64) -> u64 {
+    first.checked_shl(times.min(32)).unwrap_or(max).min(max)
+}
+
+/// After Initialize went out, how long the link task waits for the partner's
+/// Initialize or Initialization Complete before it sends Initialize again (doubling
+/// up to [`HANDSHAKE_RESEND_MAX_US`]). A partner that has not registered answers
+/// nothing until it does, and then sends Initialize itself; a lost Initialize is
+/// covered by the next.
+pub(crate) const HANDSHAKE_RESEND_US: u64 = 1_000_000;
+/// The longest pause between two Initialize.
+pub(crate) const HANDSHAKE_RESEND_MAX_US: u64 = 30_000_000;
+
+/// How long the link task waits for the Capabilities Response before it resets the
+/// link (the partner answered the handshake, so it is there, but does not serve).
+pub(crate) const CAPABILITIES_TIMEOUT_US: u64 = 5_000_000;
+
+/// How long a session task waits for an Interface Open or Close Response before it
+/// resets the link: without the response the connection can neither be used nor given
+/// to anyone else (with `max_hmcs=1`, the whole device).
+pub(crate) const RESPONSE_TIMEOUT_US: u64 = 10_000_000;
+
+/// After registration failed, the pause before the link task tries again (doubling
+/// up to [`REGISTER_RETRY_MAX_US`]): the driver is failed meanwhile, not dead.
+pub(crate) const REGISTER_RETRY_US: u64 = 1_000_000;
+/// The longest pause between two registration attempts.
+pub(crate) const REGISTER_RETRY_MAX_US: u64 = 60_000_000;
+
+/// The first wait for a local buffer that a reader or writer of a reset session still
+/// holds (each further one doubles, up to [`BORROW_WAIT_MAX_US`]), and how many waits
+/// before the message is dropped and counted.
+pub(crate) const BORROW_WAIT_US: u64 = 50;
+/// The longest single wait for a held local buffer.
+pub(crate) const BORROW_WAIT_MAX_US: u64 = 10_000;
+/// Waits for a held local buffer before the message is dropped (about 0.4 s in all).
+pub(crate) const BORROW_WAITS: u32 = 48;
