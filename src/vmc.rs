@@ -166,6 +166,11 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         &self.dev
     }
 
+    /// The platform's timers.
+    pub fn timers(&self) -> &T {
+        &self.timers
+    }
+
     /// Called by the platform's interrupt handler after it disabled the queue's
     /// interrupt: wakes the CRQ task. Safe in hard-IRQ context.
     pub fn interrupt(&self) {

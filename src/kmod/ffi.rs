@@ -17,6 +17,10 @@ mod raw {
         pub(super) fn ibmvmc_bh_pend();
         pub(super) fn ibmvmc_bh_stop();
         pub(super) fn ibmvmc_in_bh() -> bool;
+        pub(super) fn ibmvmc_timers_init();
+        pub(super) fn ibmvmc_timer_arm(slot: c_uint, delay_us: u64);
+        pub(super) fn ibmvmc_timer_disarm(slot: c_uint);
+        pub(super) fn ibmvmc_timers_sync();
         pub(super) fn ibmvmc_test_irq_raise();
         pub(super) fn ibmvmc_test_irq_sync();
         pub(super) fn ibmvmc_in_hardirq() -> bool;
@@ -72,6 +76,34 @@ pub(crate) fn bh_start(mode: u32) {
 pub(crate) fn bh_pend() {
     // SAFETY: queue_work() on a static work item is safe in any context.
     unsafe { raw::ibmvmc_bh_pend() }
+}
+
+/// `IBMVMC_TIMER_SLOTS` in `shim.h`.
+pub(crate) const TIMER_SLOTS: usize = 4;
+
+/// Sets up the core's hrtimers. Process context, once per load, before any is armed.
+pub(crate) fn timers_init() {
+    // SAFETY: hrtimer_setup() on static timers that are not armed (module init, or a
+    // load after the previous one's `timers_sync`).
+    unsafe { raw::ibmvmc_timers_init() }
+}
+
+/// (Re)arms timer `slot` to fire in `delay_us`. Any context; out-of-range slots are ignored.
+pub(crate) fn timer_arm(slot: u8, delay_us: u64) {
+    // SAFETY: hrtimer_start() on a timer set up by `timers_init`; the C side checks the slot.
+    unsafe { raw::ibmvmc_timer_arm(c_uint::from(slot), delay_us) }
+}
+
+/// Disarms timer `slot` without waiting. Any context.
+pub(crate) fn timer_disarm(slot: u8) {
+    // SAFETY: hrtimer_try_to_cancel() never sleeps; the C side checks the slot.
+    unsafe { raw::ibmvmc_timer_disarm(c_uint::from(slot)) }
+}
+
+/// Cancels every timer, waiting for running callbacks. Process context (may sleep).
+pub(crate) fn timers_sync() {
+    // SAFETY: hrtimer_cancel() from module init failure or exit, process context.
+    unsafe { raw::ibmvmc_timers_sync() }
 }
 
 /// Stops pends and waits for a running bottom half. Process context (may sleep).

@@ -155,6 +155,9 @@ impl Drop for IbmVmc {
         ffi::sim_irq_sync();
         ffi::trace_sync();
         let report = bh::EXECUTOR.shutdown();
+        // No future is left to arm a timer: cancel the armed ones before the code
+        // their callback runs goes away.
+        bh::timers_sync();
         #[cfg(ibmvmc_sim)]
         drop(self.instance.take());
         #[cfg(ibmvmc_pseries)]

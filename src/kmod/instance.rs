@@ -60,7 +60,7 @@ pub(crate) type Hv = &'static Sim;
 #[cfg(ibmvmc_pseries)]
 pub(crate) type Hv = &'static crate::pseries::Vio;
 /// The core of this build.
-pub(crate) type KVmc = Vmc<Hv, &'static WaitQueues>;
+pub(crate) type KVmc = Vmc<Hv, &'static WaitQueues, &'static crate::bh::KernelTimers>;
 
 /// The running instance, for the file operations and the interrupt. Set once the
 /// instance is complete, cleared before it is torn down.
@@ -164,7 +164,7 @@ impl Instance {
         sim.attach(hv_mem).map_err(|_| EINVAL)?;
         sim.set_irq(&irq_hook);
 
-        let vmc = Vmc::new(sim, &WAIT_QUEUES, params, local_bufs).map_err(|_| EINVAL)?;
+        let vmc = Vmc::new(sim, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs).map_err(|_| EINVAL)?;
         let vmc: &'static mut KVmc = KBox::leak(KBox::new(vmc, GFP_KERNEL)?);
         let vmc_ptr: *mut KVmc = vmc;
         // SAFETY: as for `sim`.
@@ -198,7 +198,7 @@ impl Instance {
             // SAFETY: the parts taken apart above, not yet handed to any `Vmc`.
             drop(unsafe { KVec::from_raw_parts(bufs_ptr, bufs_len, bufs_cap) });
         };
-        let vmc = match Vmc::new(hv, &WAIT_QUEUES, params, local_bufs) {
+        let vmc = match Vmc::new(hv, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs) {
             Ok(vmc) => vmc,
             Err(_) => {
                 reclaim_bufs();

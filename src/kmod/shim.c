@@ -6,6 +6,7 @@
  * the logic lives in Rust.
  */
 #include <linux/completion.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/ktime.h>
 #include <linux/smp.h>
@@ -88,6 +89,50 @@ void ibmvmc_bh_stop(void)
 bool ibmvmc_in_bh(void)
 {
 	return in_serving_softirq();
+}
+
+/*
+ * The core's timers (ibmvmc::Timers): one hrtimer per slot. The callback runs in hard-IRQ
+ * context (soft on PREEMPT_RT) and only signals the task that sleeps on the slot.
+ */
+static struct hrtimer ibmvmc_timers[IBMVMC_TIMER_SLOTS];
+
+static enum hrtimer_restart ibmvmc_timer_fn(struct hrtimer *timer)
+{
+	ibmvmc_rs_timer(timer - ibmvmc_timers);
+	return HRTIMER_NORESTART;
+}
+
+void ibmvmc_timers_init(void)
+{
+	int i;
+
+	for (i = 0; i < IBMVMC_TIMER_SLOTS; i++)
+		hrtimer_setup(&ibmvmc_timers[i], ibmvmc_timer_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL);
+}
+
+/* (Re)arms timer @slot to fire @delay_us from now. Any context. */
+void ibmvmc_timer_arm(unsigned int slot, u64 delay_us)
+{
+	if (slot < IBMVMC_TIMER_SLOTS)
+		hrtimer_start(&ibmvmc_timers[slot], us_to_ktime(delay_us), HRTIMER_MODE_REL);
+}
+
+/* Disarms timer @slot without waiting for a running callback. Any context. */
+void ibmvmc_timer_disarm(unsigned int slot)
+{
+	if (slot < IBMVMC_TIMER_SLOTS)
+		hrtimer_try_to_cancel(&ibmvmc_timers[slot]);
+}
+
+/* Cancels every timer and waits for running callbacks. Process context. */
+void ibmvmc_timers_sync(void)
+{
+	int i;
+
+	for (i = 0; i < IBMVMC_TIMER_SLOTS; i++)
+		hrtimer_cancel(&ibmvmc_timers[i]);
 }
 
 /*

@@ -12,6 +12,12 @@ void ibmvmc_bh_start(int mode);
 void ibmvmc_bh_pend(void);
 void ibmvmc_bh_stop(void);
 bool ibmvmc_in_bh(void);
+/* The core's timer slots: ibmvmc::TIMER_SLOTS (checked at build time in bh.rs). */
+#define IBMVMC_TIMER_SLOTS 4
+void ibmvmc_timers_init(void);
+void ibmvmc_timer_arm(unsigned int slot, u64 delay_us);
+void ibmvmc_timer_disarm(unsigned int slot);
+void ibmvmc_timers_sync(void);
 void ibmvmc_test_irq_raise(void);
 void ibmvmc_test_irq_sync(void);
 bool ibmvmc_in_hardirq(void);
@@ -43,6 +49,7 @@ extern const unsigned char ibmvmc_trace_id[16];
 
 /* C -> Rust */
 void ibmvmc_rs_bottom_half(void);
+void ibmvmc_rs_timer(unsigned int slot);
 void ibmvmc_rs_test_irq(void);
 void ibmvmc_rs_sim_irq(void);
 

@@ -57,6 +57,7 @@ use std::time::Instant;
 
 use ibmvmc::hv::Device;
 use ibmvmc::hv::HcallRc;
+use ibmvmc::hv::Timers;
 use ibmvmc::hv::Waiters;
 use ibmvmc::state::Buf;
 use ibmvmc::state::ConnState;
@@ -336,7 +337,18 @@ impl Waiters for BenchWaiters {
     }
 }
 
-type BenchVmc = Vmc<BenchDevice, BenchWaiters>;
+/// The timers: never fire (nothing in the measured loops waits on time).
+struct BenchTimers;
+
+impl Timers for BenchTimers {
+    fn now_us(&self) -> u64 {
+        0
+    }
+    fn arm(&self, _slot: u8, _delay_us: u64) {}
+    fn disarm(&self, _slot: u8) {}
+}
+
+type BenchVmc = Vmc<BenchDevice, BenchWaiters, BenchTimers>;
 
 // ---------------------------------------------------------------------------------
 // Running the core's futures without an executor
@@ -567,7 +579,7 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
         .map(|i| LocalBuf::new(vec![0u8; MTU].leak(), 0x10_0000 + (i * MTU) as u64))
         .collect();
     let local: &'static [LocalBuf] = local.leak();
-    let vmc: BenchVmc = match Vmc::new(BenchDevice::new(pool), BenchWaiters::default(), params, local) {
+    let vmc: BenchVmc = match Vmc::new(BenchDevice::new(pool), BenchWaiters::default(), BenchTimers, params, local) {
         Ok(vmc) => vmc,
         Err(e) => return err(format!("Vmc::new: {e:?}")),
     };

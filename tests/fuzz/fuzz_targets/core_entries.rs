@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::AtomicBool;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -21,6 +22,7 @@ use std::task::Waker;
 
 use ibmvmc::hv::Device;
 use ibmvmc::hv::HcallRc;
+use ibmvmc::hv::Timers;
 use ibmvmc::hv::Waiters;
 use ibmvmc::state::Buf;
 use ibmvmc::wire::BufferOwner;
@@ -125,6 +127,41 @@ impl Waiters for NoWaiters {
     }
 }
 
+/// Time passes only when the input says so (command 9: the earliest armed timer fires).
+#[derive(Default)]
+struct FuzzClock {
+    now: AtomicU64,
+    deadlines: Mutex<[Option<u64>; ibmvmc::TIMER_SLOTS]>,
+}
+
+impl Timers for FuzzClock {
+    fn now_us(&self) -> u64 {
+        self.now.load(Ordering::Acquire)
+    }
+    fn arm(&self, slot: u8, delay_us: u64) {
+        let at = self.now_us().saturating_add(delay_us);
+        if let Some(d) = self.deadlines.lock().unwrap().get_mut(slot as usize) {
+            *d = Some(at);
+        }
+    }
+    fn disarm(&self, slot: u8) {
+        if let Some(d) = self.deadlines.lock().unwrap().get_mut(slot as usize) {
+            *d = None;
+        }
+    }
+}
+
+impl FuzzClock {
+    /// Moves time to the earliest deadline and takes that timer: its slot.
+    fn fire_next(&self) -> Option<u8> {
+        let mut deadlines = self.deadlines.lock().unwrap();
+        let (at, slot) = deadlines.iter().enumerate().filter_map(|(slot, d)| d.map(|at| (at, slot))).min()?;
+        self.now.fetch_max(at, Ordering::AcqRel);
+        deadlines[slot] = None;
+        Some(slot as u8)
+    }
+}
+
 struct Flag(AtomicBool);
 impl Wake for Flag {
     fn wake(self: Arc<Self>) {
@@ -212,7 +249,7 @@ fn plausible(input: &mut Input) -> [u8; 16] {
     repr.to_bytes()
 }
 
-fn check(vmc: &Vmc<FuzzDevice, NoWaiters>) {
+fn check(vmc: &Vmc<FuzzDevice, NoWaiters, FuzzClock>) {
     let state = vmc.snapshot();
     for conn in &state.conns {
         let free = conn.bufs.iter().filter(|b| matches!(b, Buf::Free { .. })).count();
@@ -231,7 +268,7 @@ fn check(vmc: &Vmc<FuzzDevice, NoWaiters>) {
 fuzz_target!(|data: &[u8]| {
     let (params, _) = Params::clamped(16, 2, 4096);
     let dev = FuzzDevice { hv_mem: Mutex::new(vec![0u8; HV_MEM]), ..Default::default() };
-    let vmc = match Vmc::new(dev, NoWaiters, params, local_buffers(&params)) {
+    let vmc = match Vmc::new(dev, NoWaiters, FuzzClock::default(), params, local_buffers(&params)) {
         Ok(vmc) => vmc,
         Err(_) => return,
     };
@@ -260,7 +297,7 @@ fuzz_target!(|data: &[u8]| {
     let mut input = Input(data);
     while !input.done() {
         let cmd = input.byte();
-        match cmd % 9 {
+        match cmd % 10 {
             0 => {
                 let e = input.entry();
                 vmc.device().queue.lock().unwrap().push_back(e);
@@ -311,9 +348,14 @@ fuzz_target!(|data: &[u8]| {
                     rcs.push_back(rc);
                 }
             }
-            _ => {
+            8 => {
                 let _ = vmc.request_vmc();
                 let _ = vmc.query();
+            }
+            _ => {
+                if let Some(slot) = vmc.timers().fire_next() {
+                    vmc.timer_expired(slot);
+                }
             }
         }
         settle(&mut cx);

@@ -368,7 +368,10 @@ impl Sim {
         self.with((), |s| s.hook = Some(hook));
     }
 
-    /// The next `count` calls of `call` return `rc` and do nothing else.
+    /// The next `count` calls of `call` return `rc` and do nothing else, except
+    /// H_CLOSED from H_REG_CRQ: a success code, so the call does what it would have
+    /// done, and answers H_CLOSED instead of H_SUCCESS (as if the partner were absent
+    /// at that moment; it is not).
     pub fn fail_next(&self, call: Hcall, rc: HcallRc, count: u32) {
         self.with((), |s| s.set_failure(call, rc, count));
     }

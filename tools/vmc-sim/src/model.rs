@@ -345,8 +345,14 @@ impl State {
     // ----- hcalls -----
 
     pub(crate) fn reg_crq(&mut self) -> HcallRc {
-        if let Some(rc) = self.injected(Hcall::RegCrq) {
-            return rc;
+        // H_CLOSED is a success code of H_REG_CRQ (registered, the partner not yet):
+        // an injected one makes the call do what it would have done, and only where
+        // that was a success does the answer say the partner is absent (it may
+        // register a moment later).
+        let injected = self.injected(Hcall::RegCrq);
+        match injected {
+            Some(HcallRc::CLOSED) | None => {}
+            Some(rc) => return rc,
         }
         if self.registered {
             return HcallRc::RESOURCE;
@@ -357,7 +363,7 @@ impl State {
         self.disabled = false;
         self.irq_enabled = false;
         self.come_back();
-        if self.hv_present {
+        if self.hv_present && injected.is_none() {
             HcallRc::SUCCESS
         } else {
             HcallRc::CLOSED
