@@ -536,6 +536,55 @@ impl State {
     }
 }
 
+/// One connection as debugfs `state` shows it: small enough for a kernel stack (a
+/// [`State`] is about 2 KiB, too big to copy there).
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnSummary {
+    pub state: ConnState,
+    pub session: u8,
+    pub generation: u32,
+    /// [`Conn::buffer_counts`].
+    pub buffers: (usize, usize, usize),
+    /// Messages in the receive queue.
+    pub queued: usize,
+    pub open_pending: bool,
+    pub close_pending: bool,
+    pub close_sent: bool,
+}
+
+/// The driver as debugfs `state` shows it ([`State::summary`]).
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub driver: DriverState,
+    pub negotiated: Option<Negotiated>,
+    pub vmc_drc_index: u32,
+    pub conns: [ConnSummary; MAX_HMCS],
+}
+
+impl State {
+    /// The summary of the state.
+    pub fn summary(&self) -> Summary {
+        let conn = |c: &Conn| ConnSummary {
+            state: c.state,
+            session: c.session,
+            generation: c.generation,
+            buffers: c.buffer_counts(),
+            queued: c.rx.len(),
+            open_pending: c.open_pending,
+            close_pending: c.close_pending,
+            close_sent: c.close_sent,
+        };
+        Summary {
+            driver: self.driver,
+            negotiated: self.negotiated,
+            vmc_drc_index: self.vmc_drc_index,
+            conns: self.conns.each_ref().map(conn),
+        }
+    }
+}
+
 /// The connections, each knowing its index.
 const fn conns() -> [Conn; MAX_HMCS] {
     let mut conns = [const { Conn::new(0) }; MAX_HMCS];

@@ -146,7 +146,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             timers,
             params,
             local,
-            state: Mutex::new(State::new()),
+            state: Mutex::new(const { State::new() }),
             irq: Signal::new(),
             link: Channel::new(),
             reset: Signal::new(),
@@ -262,7 +262,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         self.lock(|s| s.stats)
     }
 
-    /// A copy of the whole state, for debugfs `state` and for tests.
+    /// A summary of the state (debugfs `state`), small enough for a kernel stack.
+    pub fn summary(&self) -> crate::state::Summary {
+        self.lock(|s| s.summary())
+    }
+
+    /// A copy of the whole state, for tests (about 2 KiB: not for a kernel stack).
     pub fn snapshot(&self) -> State {
         self.lock(|s| s.clone())
     }

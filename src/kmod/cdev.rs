@@ -260,7 +260,7 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
     let mut out = Text { buf, len: 0 };
     let _ = match which {
         0 => write_stats(&mut out, instance),
-        2 => write_state(&mut out, &instance.vmc.snapshot()),
+        2 => write_state(&mut out, &instance.vmc.summary()),
         #[cfg(not(ibmvmc_sim))]
         _ => return errno(Errno::NoDev),
         #[cfg(ibmvmc_sim)]
@@ -331,7 +331,7 @@ fn write_stats(out: &mut Text<'_>, instance: &crate::instance::Instance) -> core
 
 /// debugfs `state`: the driver's state, what was negotiated, and each connection: its
 /// state, session, generation, who owns its buffers, what is queued and pending.
-fn write_state(out: &mut Text<'_>, s: &ibmvmc::state::State) -> core::fmt::Result {
+fn write_state(out: &mut Text<'_>, s: &ibmvmc::state::Summary) -> core::fmt::Result {
     use core::fmt::Write;
     writeln!(out, "driver {:?} (query state {})", s.driver, s.driver.as_query())?;
     match s.negotiated {
@@ -344,7 +344,7 @@ fn write_state(out: &mut Text<'_>, s: &ibmvmc::state::State) -> core::fmt::Resul
     }
     writeln!(out, "vmc_drc_index {:#x}", s.vmc_drc_index)?;
     for (index, conn) in s.conns.iter().enumerate() {
-        let (free, busy, hypervisor) = conn.buffer_counts();
+        let (free, busy, hypervisor) = conn.buffers;
         writeln!(
             out,
             "hmc{} {:?} session {} generation {} buffers: ours free {} ours busy {} hypervisor's {} \
@@ -356,7 +356,7 @@ fn write_state(out: &mut Text<'_>, s: &ibmvmc::state::State) -> core::fmt::Resul
             free,
             busy,
             hypervisor,
-            conn.rx.len(),
+            conn.queued,
             conn.open_pending,
             conn.close_pending,
             conn.close_sent,
