@@ -135,9 +135,13 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// - [`Errno::Io`]: the driver failed, the file's connection is not in `initial`
     ///   (an open is already under way or done), or it was reset;
     /// - [`Errno::Again`]: the driver is not ready yet (handshake or reset under way);
-    /// - [`Errno::Busy`]: every connection is taken;
+    /// - [`Errno::Busy`]: every connection is taken, or (right after a reset) a file
+    ///   of the old session still copies out of the buffer the HMC ID would go in;
     /// - [`Errno::NoBufs`]: the hypervisor has not given the connection a buffer yet
-    ///   (the file keeps the connection; call again, or close to give it back).
+    ///   (the file keeps the connection; call again, or close to give it back);
+    /// - [`Errno::Fault`]: from the kernel glue, whose copy of the HMC ID failed.
+    ///
+    /// The same list, with what to do about each, is [`contract`](crate::errno::contract).
     pub fn set_hmc_id(&self, file: &File, hmc_id: &[u8; HMC_ID_LEN]) -> Result<(), Errno> {
         let result = self.lock(|s| {
             // A file whose session was reset stays hung up, whatever the driver does.
@@ -235,6 +239,8 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// - [`Errno::Busy`]: the open is in flight, no send buffer is free, or the
     ///   hypervisor's queue is full (try again);
     /// - whatever `fill` returns ([`Errno::Fault`]).
+    ///
+    /// The same list, with what to do about each, is [`contract`](crate::errno::contract).
     pub fn write(&self, file: &File, len: usize, fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
         let result = self.write_message(file, len, fill);
         if let Err(errno) = result {
@@ -381,7 +387,13 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// - [`Errno::Again`]: nothing queued yet (sleep on the wait queue, or EAGAIN);
     /// - [`Errno::MsgSize`]: the next message is longer than `len`; it stays queued (the
     ///   C driver truncated it silently, defect 23);
-    /// - whatever `drain` returns; the message then stays queued, first in line.
+    /// - [`Errno::Busy`]: right after a reset, a file of the old session still copies
+    ///   out of the buffer that now holds this message (call again);
+    /// - whatever `drain` returns ([`Errno::Fault`]); the message then stays queued,
+    ///   first in line;
+    /// - [`Errno::Intr`]: from the kernel glue, whose blocking wait a signal ended.
+    ///
+    /// The same list, with what to do about each, is [`contract`](crate::errno::contract).
     ///
     /// `len == 0` returns `Ok(0)` at once, as in the C driver.
     pub fn read(&self, file: &File, len: usize, drain: impl FnOnce(&[u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
@@ -492,7 +504,9 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// # Errors
     /// [`Errno::Perm`] for H_FUNCTION, H_AUTHORITY, H_NOT_AVAILABLE; [`Errno::Io`] for
     /// H_HARDWARE and any unknown code; [`Errno::NoDev`] for H_RESOURCE;
-    /// [`Errno::Inval`] for H_PARAMETER; [`Errno::Busy`] if it stayed busy.
+    /// [`Errno::Inval`] for H_PARAMETER; [`Errno::Busy`] if it stayed busy; and from the
+    /// kernel glue [`Errno::Perm`] without CAP_SYS_ADMIN, [`Errno::Fault`] if the DRC
+    /// index cannot be copied out. The same list: [`contract`](crate::errno::contract).
     ///
     /// The hcall and the errno are traced by [`request_vmc_with`] and
     /// [`request_vmc_result`].

@@ -95,3 +95,122 @@ impl defmt::Format for Errno {
         }
     }
 }
+
+/// A call on `/dev/ibmvmc`, for [`contract`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `open()`.
+    Open,
+    /// `VMC_IOCTL_SETHMCID` ([`Vmc::set_hmc_id`](crate::Vmc::set_hmc_id)).
+    SetHmcId,
+    /// `VMC_IOCTL_QUERY` ([`Vmc::query`](crate::Vmc::query)).
+    Query,
+    /// `VMC_IOCTL_REQUESTVMC` ([`Vmc::request_vmc`](crate::Vmc::request_vmc)).
+    RequestVmc,
+    /// `write()` ([`Vmc::write`](crate::Vmc::write)).
+    Write,
+    /// `read()` ([`Vmc::read`](crate::Vmc::read)).
+    Read,
+    /// `poll()` ([`Vmc::poll`](crate::Vmc::poll)): reports readiness, never an error.
+    Poll,
+    /// Any other ioctl.
+    OtherIoctl,
+}
+
+impl Call {
+    /// Every call.
+    pub const ALL: [Call; 8] =
+        [Call::Open, Call::SetHmcId, Call::Query, Call::RequestVmc, Call::Write, Call::Read, Call::Poll, Call::OtherIoctl];
+}
+
+/// The errno contract in one place: every error `call` can return, with what it means
+/// there and what to do about it. The rustdoc of each call in [`crate::api`] says when
+/// it happens, the uapi header lists them, and the CLI prints these explanations; host
+/// tests (`tests/errno_contract.rs`, the CLI's) check that all four agree.
+pub const fn contract(call: Call) -> &'static [(Errno, &'static str)] {
+    const FAULT: (Errno, &str) = (Errno::Fault, "a bad user pointer");
+    match call {
+        Call::Open => &[(Errno::NoMem, "no memory for the file's state")],
+        Call::SetHmcId => &[
+            (
+                Errno::Io,
+                "the driver failed, this file already started an open, or its session was reset; open the device again",
+            ),
+            (Errno::Again, "the driver is not ready yet (handshake or reset under way); retry"),
+            (
+                Errno::Busy,
+                "every HMC connection is taken (see the max_hmcs module parameter), or, right after a reset, \
+                 a file of the old session still copies out of the connection's buffer; retry later",
+            ),
+            (Errno::NoBufs, "the hypervisor has not given this connection a buffer yet; retry"),
+            FAULT,
+        ],
+        Call::Query => &[FAULT],
+        Call::RequestVmc => &[
+            (
+                Errno::Perm,
+                "needs CAP_SYS_ADMIN, or the hypervisor refused (H_FUNCTION/H_AUTHORITY/H_NOT_AVAILABLE)",
+            ),
+            (Errno::Io, "the hypervisor reported a hardware error or an unknown code"),
+            (Errno::NoDev, "the hypervisor has no VMC resource to give (H_RESOURCE)"),
+            (Errno::Inval, "the hypervisor rejected a parameter (H_PARAMETER)"),
+            (Errno::Busy, "the hypervisor stayed busy; retry"),
+            FAULT,
+        ],
+        Call::Write => &[
+            (
+                Errno::Io,
+                "no open session (no SETHMCID, reset, closed or refused), the message exceeds the MTU, or the transport failed",
+            ),
+            (
+                Errno::Busy,
+                "the open is still in flight, no send buffer is free, or the hypervisor's queue is full; retry",
+            ),
+            (Errno::Fault, "a bad user pointer; nothing was sent"),
+        ],
+        Call::Read => &[
+            (Errno::Inval, "the read size exceeds the MTU"),
+            (Errno::Io, "this file has no session: SETHMCID first"),
+            (Errno::BadFd, "the session was reset, closed or refused: open the device again"),
+            (Errno::Again, "no message queued (non-blocking read)"),
+            (Errno::MsgSize, "the next message is longer than the buffer; it stays queued"),
+            (
+                Errno::Busy,
+                "right after a reset, a file of the old session still copies out of the message's buffer; retry",
+            ),
+            (Errno::Fault, "a bad user pointer; the message stays queued"),
+            (Errno::Intr, "interrupted by a signal while waiting for a message"),
+        ],
+        Call::Poll => &[],
+        Call::OtherIoctl => &[(Errno::NoTty, "not an ibmvmc ioctl (or not the ibmvmc device)")],
+    }
+}
+
+/// What `errno` means for `call`, if the contract has it.
+pub fn meaning(call: Call, errno: Errno) -> Option<&'static str> {
+    contract(call).iter().find(|(e, _)| *e == errno).map(|(_, m)| *m)
+}
+
+impl Errno {
+    /// Every errno the device returns.
+    pub const ALL: [Errno; 13] = [
+        Errno::Perm,
+        Errno::Intr,
+        Errno::Io,
+        Errno::Again,
+        Errno::NoMem,
+        Errno::Fault,
+        Errno::Busy,
+        Errno::NoDev,
+        Errno::Inval,
+        Errno::NoTty,
+        Errno::MsgSize,
+        Errno::NoBufs,
+        Errno::BadFd,
+    ];
+
+    /// The errno with the positive value `value`, if the device returns it.
+    pub fn from_errno(value: i32) -> Option<Errno> {
+        Errno::ALL.into_iter().find(|e| e.to_errno() == value)
+    }
+}

@@ -48,14 +48,20 @@ pub(crate) fn doubling(first: u64, times: u32, max: u64) -> u64 {
     first.checked_shl(times.min(32)).unwrap_or(max).min(max)
 }
 
-/// After Initialize went out, how long the link task waits for the partner's
-/// Initialize or Initialization Complete before it sends Initialize again (doubling
-/// up to [`HANDSHAKE_RESEND_MAX_US`]). A partner that has not registered answers
-/// nothing until it does, and then sends Initialize itself; a lost Initialize is
-/// covered by the next.
-pub(crate) const HANDSHAKE_RESEND_US: u64 = 1_000_000;
-/// The longest pause between two Initialize.
-pub(crate) const HANDSHAKE_RESEND_MAX_US: u64 = 30_000_000;
+/// After the partner accepted our Initialize, how long the link task waits for its
+/// Initialize or Initialization Complete before it resets the link (frees and
+/// registers the queue: a new registration also discards whatever late answers the
+/// old queue would still bring, where sending Initialize again would cross them).
+/// After H_CLOSED there is no limit: the partner has not registered, and sends
+/// Initialize itself when it does; the link task only sends Initialize again now and
+/// then ([`CLOSED_RESEND_US`]) in case that Initialize never comes.
+pub(crate) const HANDSHAKE_TIMEOUT_US: u64 = 5_000_000;
+
+/// After Initialize met H_CLOSED, the pause before it is sent again (nothing was
+/// delivered, so nothing can cross): 5 s, doubling up to [`CLOSED_RESEND_MAX_US`].
+pub(crate) const CLOSED_RESEND_US: u64 = 5_000_000;
+/// The longest pause between two Initialize that meet H_CLOSED.
+pub(crate) const CLOSED_RESEND_MAX_US: u64 = 60_000_000;
 
 /// How long the link task waits for the Capabilities Response before it resets the
 /// link (the partner answered the handshake, so it is there, but does not serve).

@@ -21,8 +21,9 @@ use crate::state::ResetCause;
 use crate::retry::backoff_us;
 use crate::retry::doubling;
 use crate::retry::CAPABILITIES_TIMEOUT_US;
-use crate::retry::HANDSHAKE_RESEND_MAX_US;
-use crate::retry::HANDSHAKE_RESEND_US;
+use crate::retry::CLOSED_RESEND_MAX_US;
+use crate::retry::CLOSED_RESEND_US;
+use crate::retry::HANDSHAKE_TIMEOUT_US;
 use crate::retry::REGISTER_RETRY_MAX_US;
 use crate::retry::REGISTER_RETRY_US;
 use crate::retry::RESPONSE_TIMEOUT_US;
@@ -285,39 +286,49 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         }
     }
 
-    /// Sends Initialize and waits for the partner's Initialize or Complete, sending
-    /// Initialize again when none comes (after 1 s, then doubling up to 30 s). H_CLOSED
+    /// Sends Initialize and waits for the partner's Initialize or Complete. H_CLOSED
     /// is normal here: the partner has not registered yet and will send Initialize
-    /// itself when it does. A send that fails otherwise resets the link.
+    /// itself when it does, however long that takes (Initialize is sent again now and
+    /// then, 5 s doubling to 60 s, in case it never does). A partner that accepted our
+    /// Initialize but does not answer it within 5 s, or a send that fails otherwise,
+    /// resets the link.
     async fn send_init(&self) -> ResetCause {
         self.set_driver(DriverState::CrqInit);
+        let mut rc = self.send_retrying(LINK_TIMER, CrqRepr::Init).await;
         let mut resends = 0;
         loop {
-            let rc = self.send_retrying(LINK_TIMER, CrqRepr::Init).await;
             if !rc.is_success() && rc != HcallRc::CLOSED {
                 return self.stalled("initialize not sent");
             }
-            let wait = doubling(HANDSHAKE_RESEND_US, resends, HANDSHAKE_RESEND_MAX_US);
-            resends += 1;
-            loop {
-                match self.within(LINK_TIMER, wait, self.next_input()).await {
+            let input = if rc.is_success() {
+                match self.within(LINK_TIMER, HANDSHAKE_TIMEOUT_US, self.next_input()).await {
+                    Some(input) => input,
+                    None => return self.stalled("no answer to initialize"),
+                }
+            } else {
+                let pause = doubling(CLOSED_RESEND_US, resends, CLOSED_RESEND_MAX_US);
+                match self.within(LINK_TIMER, pause, self.next_input()).await {
+                    Some(input) => input,
                     None => {
-                        crate::trace_warn!("handshake: no answer in {=u64} us, initialize again", wait);
-                        break;
+                        resends += 1;
+                        rc = self.send_retrying(LINK_TIMER, CrqRepr::Init).await;
+                        continue;
                     }
-                    Some(LinkInput::Reset(cause)) => return cause,
-                    Some(LinkInput::Event(LinkEvent::Init)) => {
-                        let rc = self.send_retrying(LINK_TIMER, CrqRepr::InitComplete).await;
-                        if !rc.is_success() {
-                            return self.stalled("initialization complete not sent");
-                        }
-                        return self.capabilities().await;
+                }
+            };
+            match input {
+                LinkInput::Reset(cause) => return cause,
+                LinkInput::Event(LinkEvent::Init) => {
+                    let rc = self.send_retrying(LINK_TIMER, CrqRepr::InitComplete).await;
+                    if !rc.is_success() {
+                        return self.stalled("initialization complete not sent");
                     }
-                    Some(LinkInput::Event(LinkEvent::InitComplete)) => return self.capabilities().await,
-                    Some(LinkInput::Event(other)) => {
-                        crate::trace_warn!("handshake: unexpected {}, dropped", other);
-                        self.lock(|s| s.stats.dropped_invalid += 1);
-                    }
+                    return self.capabilities().await;
+                }
+                LinkInput::Event(LinkEvent::InitComplete) => return self.capabilities().await,
+                LinkInput::Event(other) => {
+                    crate::trace_warn!("handshake: unexpected {}, dropped", other);
+                    self.lock(|s| s.stats.dropped_invalid += 1);
                 }
             }
         }

@@ -168,19 +168,27 @@ fn a_close_that_fails_resets_the_link() {
     works(&rig, "close not sent");
 }
 
-/// A partner that never answers: Initialize is sent again (after 1 s), a missing
+/// A partner that never answers: a missing answer to Initialize or a missing
 /// Capabilities Response resets the link after 5 s, a missing Open or Close Response
 /// after 10 s; each time the driver comes back, and the file whose open was never
-/// answered is told (POLLHUP), not left waiting.
+/// answered is told (POLLHUP), not left waiting. A partner that is not there at all
+/// (H_CLOSED) is waited for without limit.
 #[test]
 fn a_partner_that_does_not_answer_times_out() {
     let rig = armed(TRIGGER_INIT, Trigger::Swallow);
     rig.start();
-    rig.advance(999 * MS);
+    rig.advance(4_999 * MS);
     assert_eq!(rig.vmc.driver_state(), DriverState::CrqInit);
     rig.advance(MS);
+    assert_eq!(rig.vmc.stats().resets_stalled, 1);
     works(&rig, "initialize swallowed");
-    assert_eq!(rig.vmc.stats().resets_stalled, 0);
+
+    let rig = Rig::with(SimConfig { partner_present: false, ..SimConfig::default() }, Params::default());
+    rig.advance(3_600 * S);
+    assert_eq!(rig.vmc.driver_state(), DriverState::CrqInit);
+    assert_eq!(rig.vmc.stats().resets_stalled, 0, "an absent partner is not a stalled one");
+    rig.sim.partner_arrive();
+    works(&rig, "partner arrived after an hour");
 
     let rig = armed(0x01, Trigger::Swallow);
     rig.start();

@@ -12,16 +12,22 @@
  *   read(fd, buf, MTU);                        one whole message
  *
  * Errno contract (this driver; see README "The driver core"):
+ *   open       ENOMEM
  *   SETHMCID   EIO driver failed / session not initial / reset; EAGAIN driver not ready;
- *              EBUSY every connection taken; ENOBUFS no buffer yet (retry); EFAULT
+ *              EBUSY every connection taken, or right after a reset a file of the old
+ *              session still copies out (retry); ENOBUFS no buffer yet (retry); EFAULT
+ *   QUERY      EFAULT
  *   write      EIO no session, not open, len > MTU, transport failure; EBUSY open in
  *              flight, no free send buffer, hypervisor queue full; EFAULT
  *   read       EINVAL len > MTU; EIO no session; EBADFD session reset/closed/refused;
  *              EAGAIN (O_NONBLOCK) nothing queued; EMSGSIZE next message longer than
- *              len (it stays queued); EFAULT (the message stays queued)
+ *              len (it stays queued); EBUSY right after a reset, a file of the old
+ *              session still copies out (retry); EFAULT (the message stays queued);
+ *              EINTR a signal ended the wait
  *   poll       POLLIN message queued; POLLOUT open and a send buffer free;
  *              POLLHUP|POLLERR reset, closed or refused
- *   REQUESTVMC needs CAP_SYS_ADMIN (EPERM); EPERM/EIO/ENODEV/EINVAL from the hcall
+ *   REQUESTVMC needs CAP_SYS_ADMIN (EPERM); EPERM/EIO/ENODEV/EINVAL/EBUSY from the
+ *              hcall; EFAULT
  *   other      ENOTTY (the C driver answered EINVAL)
  */
 #ifndef _UAPI_LINUX_IBMVMC_H

@@ -1,5 +1,8 @@
 //! Errno names, and what each one means for a given call on `/dev/ibmvmc` (the driver's
-//! errno contract, README "The driver core").
+//! errno contract, `ibmvmc::errno::contract`).
+
+use ibmvmc::errno::Call;
+use ibmvmc::Errno;
 
 /// The call that failed, for [`meaning`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,31 +49,31 @@ pub fn name(errno: i32) -> String {
     known.to_string()
 }
 
-/// What `errno` from `op` means for this device, and what to do about it.
+impl Op {
+    /// The call of the driver's errno contract.
+    fn call(self) -> Call {
+        match self {
+            Op::Open => Call::Open,
+            Op::SetHmcId => Call::SetHmcId,
+            Op::Query => Call::Query,
+            Op::RequestVmc => Call::RequestVmc,
+            Op::Write => Call::Write,
+            Op::Read => Call::Read,
+            Op::Poll => Call::Poll,
+        }
+    }
+}
+
+/// What `errno` from `op` means for this device, and what to do about it: the
+/// driver's errno contract (`ibmvmc::errno::contract`), and for what the VFS or this
+/// program add (a missing device node, permissions, a timeout) a line of its own.
 pub fn meaning(op: Op, errno: i32) -> &'static str {
+    if let Some(text) = Errno::from_errno(errno).and_then(|e| ibmvmc::errno::meaning(op.call(), e)) {
+        return text;
+    }
     match (op, errno) {
         (Op::Open, libc::ENOENT) => "no /dev/ibmvmc: the ibmvmc module is not loaded (or the device was removed)",
         (Op::Open, libc::EACCES) | (Op::Open, libc::EPERM) => "/dev/ibmvmc is mode 0600: run as root",
-        (Op::SetHmcId, libc::EAGAIN) => "the driver is not ready yet (handshake or reset under way); retry",
-        (Op::SetHmcId, libc::EBUSY) => "every HMC connection is taken (see the max_hmcs module parameter); retry later",
-        (Op::SetHmcId, libc::ENOBUFS) => "the hypervisor has not given this connection a buffer yet; retry",
-        (Op::SetHmcId, libc::EIO) => {
-            "the driver failed, this file already started an open, or its session was reset; open the device again"
-        }
-        (Op::Write, libc::EBUSY) => "the open is still in flight or no send buffer is free; retry",
-        (Op::Write, libc::EIO) => {
-            "no open session (no SETHMCID, reset, closed or refused), the message exceeds the MTU, or the transport failed"
-        }
-        (Op::Read, libc::EINVAL) => "the read size exceeds the MTU",
-        (Op::Read, libc::EIO) => "this file has no session: SETHMCID first",
-        (Op::Read, libc::EBADFD) => "the session was reset, closed or refused: open the device again",
-        (Op::Read, libc::EAGAIN) => "no message queued (non-blocking read)",
-        (Op::Read, libc::EMSGSIZE) => "the next message is longer than the buffer; it stays queued",
-        (Op::RequestVmc, libc::EPERM) => "needs CAP_SYS_ADMIN, or the hypervisor refused (H_FUNCTION/H_AUTHORITY/H_NOT_AVAILABLE)",
-        (Op::RequestVmc, libc::EIO) => "the hypervisor reported a hardware error or an unknown code",
-        (Op::RequestVmc, libc::ENODEV) => "the hypervisor has no VMC resource to give (H_RESOURCE)",
-        (Op::RequestVmc, libc::EINVAL) => "the hypervisor rejected a parameter (H_PARAMETER)",
-        (Op::RequestVmc, libc::EBUSY) => "the hypervisor stayed busy; retry",
         (_, libc::EFAULT) => "a bad user pointer",
         (_, libc::ENOTTY) => "not an ibmvmc ioctl (or not the ibmvmc device)",
         (_, libc::EINTR) => "interrupted by a signal",
@@ -96,11 +99,30 @@ mod tests {
         assert_eq!(name(4242), "errno 4242");
     }
 
+    /// Every errno every call can return has its explanation here, the contract's own.
+    #[test]
+    fn every_errno_of_the_contract_is_explained() {
+        let ops = [Op::Open, Op::SetHmcId, Op::Query, Op::RequestVmc, Op::Write, Op::Read, Op::Poll];
+        for call in Call::ALL {
+            if call == Call::OtherIoctl {
+                // Not a call of its own here: any ioctl's ENOTTY.
+                assert_eq!(meaning(Op::Query, libc::ENOTTY), "not an ibmvmc ioctl (or not the ibmvmc device)");
+                continue;
+            }
+            let op = ops.into_iter().find(|op| op.call() == call).expect("an Op for every call");
+            for (errno, text) in ibmvmc::errno::contract(call) {
+                assert_eq!(meaning(op, errno.to_errno()), *text, "{call:?} {}", errno.name());
+            }
+        }
+        assert!(meaning(Op::Read, libc::EBUSY).contains("reset"));
+        assert!(meaning(Op::SetHmcId, libc::EBUSY).contains("reset"));
+    }
+
     #[test]
     fn meanings_depend_on_the_call() {
         assert_eq!(
             describe(Op::Write, libc::EBUSY),
-            "EBUSY: the open is still in flight or no send buffer is free; retry"
+            "EBUSY: the open is still in flight, no send buffer is free, or the hypervisor's queue is full; retry"
         );
         assert!(meaning(Op::SetHmcId, libc::EBUSY).contains("every HMC connection is taken"));
         assert!(meaning(Op::Read, libc::EIO).contains("no session"));
