@@ -9,9 +9,14 @@
 //! - the interrupt handler, through [`Vmc::interrupt`] (hard-IRQ context).
 //!
 //! All state sits behind one lock (embassy-sync's blocking mutex over the platform's
-//! critical section: an irq-saving spinlock in the kernel). It is held for a few field
-//! updates and for H_SEND_CRQ (which never sleeps, and must not cross a reset); never
-//! across H_COPY_RDMA, a copy to or from user space, or a wake.
+//! critical section: an irq-saving spinlock in the kernel). The rule, stated here once
+//! (the README and `hv.rs` point here): it is held for field updates, for H_SEND_CRQ,
+//! and for the outbound H_COPY_RDMA of a write's message or an open's HMC ID (up to one
+//! MTU), because the check that the session is still current and those hcalls must be
+//! one step, or a message of a reset session could reach the next one; none of these
+//! sleeps. It is never held across an inbound H_COPY_RDMA, a copy to or from user
+//! space, a wake, or anything that takes it again. (The cost, interrupts off for one
+//! outbound RDMA of up to an MTU on one global lock, has not been measured yet.)
 
 use core::future::Future;
 use core::pin::Pin;
