@@ -146,7 +146,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         *failures = failures.saturating_add(1);
         self.set_driver(DriverState::Failed);
         match self.within(LINK_TIMER, pause, self.reset.wait()).await {
-            Some(cause) => cause,
+            // Whatever the new cause, the registration it interrupts is still owed
+            // (after 0x01, a 0x0A's H_ENABLE_CRQ would re-enable a queue the partner
+            // has forgotten).
+            Some(cause) => cause.combine(ResetCause::Stalled),
             None => {
                 crate::trace_info!("link: registering again after {=u64} us", pause);
                 ResetCause::Stalled

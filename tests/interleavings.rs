@@ -174,7 +174,9 @@ fn run_ops(ops: Vec<Op>) {
         }
     }
     rig.sim.hold_responses(false);
-    rig.run();
+    // A second of virtual time: every backoff of a send the queue refused plays out
+    // (the response timeouts, 5 s and more, do not).
+    rig.settle(1_000_000);
     check_invariants(&rig.vmc.snapshot());
     for f in 0..FILES {
         while let Ok(m) = rig.read(&files[f].file, 4096) {
@@ -228,4 +230,19 @@ proptest! {
     fn random_interleavings_keep_every_invariant(ops in prop::collection::vec(op(), 1..80)) {
         run_ops(ops);
     }
+}
+
+
+/// Found by the long run: a response the CRQ task sends meets a full queue (H_DROPPED)
+/// and waits a backoff; the transport event behind it in the queue is handled after.
+#[test]
+fn a_backoff_in_the_crq_task_delays_but_loses_nothing() {
+    run_ops(vec![Op::Close(1), Op::Hold(true), Op::Write(0, 4), Op::Run, Op::Transport(1), Op::Fail(3, 3, 1)]);
+}
+
+/// Found by the long run: a registration that failed (after 0x01) is still owed when a
+/// weaker event (0x0A) comes before the retry: re-enabling would not do.
+#[test]
+fn a_failed_registration_is_still_owed_after_a_weaker_event() {
+    run_ops(vec![Op::Transport(1), Op::Fail(0, 3, 1), Op::Wait(50), Op::Transport(10)]);
 }
