@@ -7,7 +7,6 @@
 
 mod common;
 
-use common::check_invariants;
 use common::hmc_id;
 use common::Rig;
 use ibmvmc::hv::HcallRc;
@@ -27,14 +26,7 @@ const S: u64 = 1_000_000;
 /// Ready, a new session opens and echoes, the books are exact, the hypervisor saw no
 /// protocol violation.
 fn works(rig: &Rig, what: &str) {
-    rig.run();
-    assert_eq!(rig.vmc.driver_state(), DriverState::Ready, "{what}: not ready");
-    let f = File::new();
-    rig.open(&f, 0x42);
-    assert_eq!(rig.round_trip(&f, what.as_bytes()), what.as_bytes(), "{what}");
-    rig.close(&f);
-    check_invariants(&rig.vmc.snapshot());
-    assert_eq!(rig.protocol_errors(), 0, "{what}: protocol errors");
+    rig.assert_works(what);
 }
 
 fn armed(msg_type: u8, trigger: Trigger) -> Rig {

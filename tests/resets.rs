@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use common::check_invariants;
 use common::hmc_id;
 use common::Rig;
-use ibmvmc::state::DriverState;
 use ibmvmc::Errno;
 use ibmvmc::File;
 use ibmvmc::Params;
@@ -21,14 +20,7 @@ const CODES: [u8; 3] = [0x01, 0x02, 0x06];
 
 /// After the event: ready again, a new session opens and echoes, nothing violated.
 fn recovers(rig: &Rig, what: &str) {
-    rig.run();
-    assert_eq!(rig.vmc.driver_state(), DriverState::Ready, "{what}: not ready");
-    let f = File::new();
-    rig.open(&f, 0x77);
-    assert_eq!(rig.round_trip(&f, what.as_bytes()), what.as_bytes(), "{what}");
-    rig.close(&f);
-    check_invariants(&rig.vmc.snapshot());
-    assert_eq!(rig.protocol_errors(), 0, "{what}: protocol errors");
+    rig.assert_works(what);
 }
 
 fn armed(msg_type: u8, code: u8) -> Rig {

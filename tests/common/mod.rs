@@ -267,6 +267,19 @@ impl Rig {
     pub fn protocol_errors(&self) -> u32 {
         self.sim.stats().protocol_errors
     }
+
+    /// The driver works: ready, a new session opens and echoes `what`, the pool's books
+    /// are exact, and the hypervisor saw no protocol violation.
+    pub fn assert_works(&self, what: &str) {
+        self.run();
+        assert_eq!(self.vmc.driver_state(), DriverState::Ready, "{what}: not ready");
+        let f = File::new();
+        self.open(&f, 0x77);
+        assert_eq!(self.round_trip(&f, what.as_bytes()), what.as_bytes(), "{what}");
+        self.close(&f);
+        check_invariants(&self.vmc.snapshot());
+        assert_eq!(self.protocol_errors(), 0, "{what}: protocol errors");
+    }
 }
 
 /// An HMC-protocol message (32-byte header, then `data`).
