@@ -6,12 +6,15 @@
  * the child writes them back). Latency p50/p99 from CLOCK_MONOTONIC and messages per
  * second, side by side with the ratio.
  *
- *   vmc_bench [-n ROUNDS] [-s SIZE] [-l LABEL] [-r REPS] [-w]
+ *   vmc_bench [-n ROUNDS] [-s SIZE] [-l LABEL] [-r REPS] [-w] [-c CPU]
  *       default 5000 round trips of 64 bytes; LABEL names the load in the output;
  *       REPS (default 1) alternates device and pipe runs REPS times and reports the
  *       median of each figure (TCG timing swings within one boot: compare medians);
  *       -w waits for the session by retrying write's EBUSY instead of poll()ing
- *       for POLLOUT (the upstream C driver never reports POLLOUT, its defect 8).
+ *       for POLLOUT (the upstream C driver never reports POLLOUT, its defect 8);
+ *       -c pins this process, the pipe's echo child and every interrupt named
+ *       "ibmvmc" in /proc/interrupts to CPU: where the interrupt lands otherwise
+ *       changes with each load and makes a round trip local or cross-CPU.
  * The last line is machine-readable:
  *   vmc_bench-summary LABEL dev_p50_us dev_p99_us dev_msgs_s pipe_p50_us pipe_p99_us pipe_msgs_s
  *
@@ -19,6 +22,8 @@
  */
 #define VMC_COMMON_INCLUDED
 #include "vmc_common.c"
+
+#include <sched.h>
 
 #include <sys/wait.h>
 
@@ -48,6 +53,39 @@ static void die(const char *what, int err)
 {
 	printf("vmc_bench: FAIL %s: %s (%s)\n", what, errno_name(err), strerror(err));
 	exit(1);
+}
+
+/* Pins this process and the "ibmvmc" interrupts to @cpu; returns how many interrupts. */
+static int pin(int cpu)
+{
+	char line[512], path[64], want[16];
+	cpu_set_t set;
+	int pinned = 0;
+	FILE *f;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity", errno);
+	f = fopen("/proc/interrupts", "r");
+	if (!f)
+		die("/proc/interrupts", errno);
+	snprintf(want, sizeof(want), "%d\n", cpu);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int irq;
+		int fd;
+
+		if (!strstr(line, "ibmvmc") || sscanf(line, " %u:", &irq) != 1)
+			continue;
+		snprintf(path, sizeof(path), "/proc/irq/%u/smp_affinity_list", irq);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, want, strlen(want)) < 0)
+			die(path, errno);
+		close(fd);
+		pinned++;
+	}
+	fclose(f);
+	return pinned;
 }
 
 /* Round trips on fds wr (to the echoer) and rd (from it). */
@@ -169,14 +207,14 @@ static int open_session_nopoll(void)
 
 int main(int argc, char **argv)
 {
-	int rounds = 5000, opt, to_child[2], to_parent[2], fd, status, reps = 1, nopoll = 0, k;
+	int rounds = 5000, opt, to_child[2], to_parent[2], fd, status, reps = 1, nopoll = 0, cpu = -1, k;
 	size_t size = 64;
 	struct result dev, pipe_r, devs[64], pipes[64];
 	const char *what = "", *label = "";
 	uint64_t *lat;
 	pid_t child;
 
-	while ((opt = getopt(argc, argv, "n:s:l:r:w")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:l:r:wc:")) != -1) {
 		if (opt == 'n')
 			rounds = atoi(optarg);
 		else if (opt == 'r')
@@ -187,8 +225,11 @@ int main(int argc, char **argv)
 			size = strtoul(optarg, NULL, 0);
 		else if (opt == 'l')
 			label = optarg;
+		else if (opt == 'c')
+			cpu = atoi(optarg);
 		else {
-			fprintf(stderr, "usage: vmc_bench [-n ROUNDS] [-s SIZE] [-l LABEL] [-r REPS] [-w]\n");
+			fprintf(stderr,
+				"usage: vmc_bench [-n ROUNDS] [-s SIZE] [-l LABEL] [-r REPS] [-w] [-c CPU]\n");
 			return 2;
 		}
 	}
@@ -205,6 +246,8 @@ int main(int argc, char **argv)
 	fd = nopoll ? open_session_nopoll() : open_session("bench", 5000, &what);
 	if (fd < 0)
 		die(what, -fd);
+	if (cpu >= 0)
+		printf("vmc_bench: pinned to CPU %d with %d ibmvmc interrupt(s)\n", cpu, pin(cpu));
 
 	if (pipe(to_child) || pipe(to_parent))
 		die("pipe", errno);
