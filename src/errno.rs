@@ -124,7 +124,7 @@ impl Call {
 }
 
 /// The errno contract in one place: every error `call` can return, with what it means
-/// there and what to do about it. The rustdoc of each call in [`crate::api`] says when
+/// there and what to do about it. The rustdoc of each call (on [`crate::Vmc`]) says when
 /// it happens, the uapi header lists them, and the CLI prints these explanations; host
 /// tests (`tests/errno_contract.rs`, the CLI's) check that all four agree.
 pub const fn contract(call: Call) -> &'static [(Errno, &'static str)] {

@@ -6,9 +6,11 @@
 //! - [`wire`]: the 16-byte CRQ entry, parsed and emitted;
 //! - [`hv`]: the hypervisor boundary ([`Device`]), the platform's wait queues
 //!   ([`Waiters`]) and timers ([`Timers`]);
-//! - [`Vmc`]: the driver: its state (`state`), what it does with each inbound entry
-//!   (`vmc.rs`), its futures (`tasks.rs`) and the calls the file operations make
-//!   (`api.rs`), each returning the errno contract ([`Errno`]).
+//! - [`Vmc`]: the driver, one file per protocol concept, each opening with the
+//!   lifecycle of its state: the instance, its lock and the dispatch (`vmc.rs`), the
+//!   link (`link.rs`), a session (`session.rs`), transfer (`transfer.rs`), the retry
+//!   policy and timeouts (`retry.rs`), the file's side and the device-wide ioctls
+//!   (`api.rs`); the state's shapes in [`state`], the errno contract in [`errno`].
 #![no_std]
 #![warn(missing_docs)]
 
@@ -19,7 +21,9 @@ pub mod params;
 mod retry;
 pub mod selftest;
 pub mod state;
-mod tasks;
+mod link;
+mod session;
+mod transfer;
 pub mod trace;
 mod vmc;
 pub mod wire;

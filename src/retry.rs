@@ -17,7 +17,20 @@
 //! File operations never wait here: they run under the core's spinlock, repeat H_BUSY
 //! at once a few times (`vmc::BUSY_RETRIES`) and return EBUSY for a full queue.
 
+use core::future::Future;
+
+use futures_util::future::select;
+use futures_util::future::Either;
+
+use crate::hv::Device;
 use crate::hv::HcallRc;
+use crate::hv::Timers;
+use crate::hv::Waiters;
+use crate::wire::CrqRepr;
+use crate::vmc::Vmc;
+use crate::vmc::LINK_TIMER;
+
+
 
 /// Attempts of an hcall made by a task, the first included, before the task gives up
 /// on it.
@@ -86,3 +99,110 @@ pub(crate) const BORROW_WAIT_US: u64 = 50;
 pub(crate) const BORROW_WAIT_MAX_US: u64 = 10_000;
 /// Waits for a held local buffer before the message is dropped (about 0.4 s in all).
 pub(crate) const BORROW_WAITS: u32 = 48;
+
+// ----- the helpers every task uses to retry and to wait -----
+
+/// How many times an hcall made under the core's lock (H_SEND_CRQ, a write's
+/// H_COPY_RDMA) or by H_REQUEST_VMC is repeated at once while it answers H_BUSY or
+/// long-busy (H_SEND_CRQ busy is brief). A task that still sees busy after that sleeps
+/// and tries again (`retry.rs`); a file operation returns the error.
+pub(crate) const BUSY_RETRIES: u32 = 16;
+
+/// Calls `hcall` again while its return code (`rc_of` its answer) is H_BUSY or
+/// long-busy, [`BUSY_RETRIES`] calls at most, without waiting: for the hcalls made
+/// where nothing may sleep or yield. Returns the last answer.
+pub(crate) fn while_busy<T>(mut hcall: impl FnMut() -> T, rc_of: impl Fn(&T) -> HcallRc) -> T {
+    let mut answer = hcall();
+    let mut tries = 1;
+    while rc_of(&answer).is_busy() && tries < BUSY_RETRIES {
+        answer = hcall();
+        tries += 1;
+    }
+    answer
+}
+
+/// Disarms a timer slot when dropped (a sleep that ended, or was abandoned).
+struct Disarm<'a, T: Timers> {
+    timers: &'a T,
+    slot: u8,
+}
+
+impl<T: Timers> Drop for Disarm<'_, T> {
+    fn drop(&mut self) {
+        self.timers.disarm(self.slot);
+    }
+}
+
+/// Whether `rc` is worth another attempt: the hypervisor's queue was full, or busy.
+pub(crate) fn again(rc: HcallRc) -> bool {
+    rc == HcallRc::DROPPED || rc.is_busy()
+}
+
+impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
+    /// Sleeps `delay_us` on timer `slot`. The timer is disarmed if the future is dropped
+    /// first; an early or stale firing is slept through (the deadline is checked on
+    /// every wake).
+    pub(crate) async fn sleep(&self, slot: u8, delay_us: u64) {
+        let Some(fired) = self.timer_fired.get(slot as usize) else {
+            return;
+        };
+        let deadline = self.timers.now_us().saturating_add(delay_us);
+        let _disarm = Disarm { timers: &self.timers, slot };
+        loop {
+            let now = self.timers.now_us();
+            if now >= deadline {
+                return;
+            }
+            fired.reset();
+            self.timers.arm(slot, deadline - now);
+            fired.wait().await;
+        }
+    }
+
+    /// `f`, unless `delay_us` on timer `slot` pass first (`None`).
+    pub(crate) async fn within<R>(&self, slot: u8, delay_us: u64, f: impl Future<Output = R>) -> Option<R> {
+        let f = core::pin::pin!(f);
+        let timeout = core::pin::pin!(self.sleep(slot, delay_us));
+        match select(f, timeout).await {
+            Either::Left((value, _)) => Some(value),
+            Either::Right(((), _)) => None,
+        }
+    }
+
+    /// Sends `repr` from a task, sleeping on timer `slot` between attempts while the
+    /// hypervisor answers busy or its queue is full (`retry::backoff_us`), at most
+    /// `retry::TASK_ATTEMPTS` times. The trace shows the first and the last attempt.
+    pub(crate) async fn send_retrying(&self, slot: u8, repr: CrqRepr) -> HcallRc {
+        let mut attempt = 0;
+        loop {
+            let quiet = attempt > 0 && attempt + 1 < crate::retry::TASK_ATTEMPTS;
+            let rc = self.lock(|s| self.send_entry(s, repr, quiet));
+            attempt += 1;
+            match crate::retry::backoff_us(rc, attempt - 1) {
+                Some(wait) if attempt < crate::retry::TASK_ATTEMPTS => self.sleep(slot, wait).await,
+                _ => return rc,
+            }
+        }
+    }
+
+    /// Repeats `hcall` (the link task's H_REG_CRQ, H_FREE_CRQ, H_ENABLE_CRQ) while it
+    /// answers busy, sleeping in between as long as a long-busy code asks (else a
+    /// backoff), [`TASK_ATTEMPTS`] attempts at most. The caller logs the final return
+    /// code.
+    pub(crate) async fn retry_busy(&self, mut hcall: impl FnMut() -> HcallRc) -> HcallRc {
+        let mut attempt = 0;
+        loop {
+            let rc = hcall();
+            attempt += 1;
+            match backoff_us(rc, attempt - 1) {
+                Some(wait) if rc.is_busy() && attempt < TASK_ATTEMPTS => self.sleep(LINK_TIMER, wait).await,
+                _ => {
+                    if !rc.is_success() {
+                        self.lock(|s| s.count_hcall(rc));
+                    }
+                    return rc;
+                }
+            }
+        }
+    }
+}

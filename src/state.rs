@@ -1,7 +1,7 @@
 //! Driver and connection state, and the per-connection buffer pool.
 //!
 //! Everything here lives inside the core's one lock and is changed only by the
-//! functions in `vmc.rs` and `api.rs`; this file defines the shapes and the O(1)
+//! functions of the core's concept files (`link.rs`, `session.rs`, `transfer.rs`), whose headers draw each state's lifecycle; this file defines the shapes and the O(1)
 //! operations on them.
 //!
 //! The driver's state, a connection's state and a buffer's owner change only through

@@ -1,12 +1,19 @@
-//! The driver instance: its state, its lock, and what it does with each inbound entry.
+// SPDX-License-Identifier: GPL-2.0-or-later
+//! The driver instance: its state, its lock, the CRQ task and the dispatch of each
+//! inbound entry to the concept it belongs to.
 //!
-//! One [`Vmc`] per VMC device. Three kinds of caller reach it:
-//! - the tasks in `tasks.rs` (on the executor, in the bottom half): the CRQ task takes
-//!   entries off the queue and hands each to [`Vmc::dispatch`]; the link task runs the
-//!   handshake and resets; one session task per HMC index sends Interface Open and
-//!   Close;
-//! - the file operations, through `api.rs` (process context);
-//! - the interrupt handler, through [`Vmc::interrupt`] (hard-IRQ context).
+//! One [`Vmc`] per VMC device; its methods live with their concept:
+//! - `link.rs`: registration, handshake, capabilities, transport events, resets,
+//!   removal (the link task);
+//! - `session.rs`: SETHMCID, Interface Open and Close, release (the session tasks);
+//! - `transfer.rs`: write, Signal, read, poll, Add and Remove Buffer;
+//! - `retry.rs`: the hcall retry policy, the timeouts, and sleeping on a timer;
+//! - `api.rs`: the file's types and the device-wide ioctls (QUERY, REQUESTVMC).
+//!
+//! Three kinds of caller reach it: the tasks (on the executor, in the bottom half: the
+//! CRQ task here takes entries off the queue and hands each to [`Vmc::dispatch`]), the
+//! file operations (process context), and the interrupt handler, through
+//! [`Vmc::interrupt`] (hard-IRQ context).
 //!
 //! All state sits behind one lock (embassy-sync's blocking mutex over the platform's
 //! critical section: an irq-saving spinlock in the kernel). The rule, stated here once
@@ -21,7 +28,6 @@
 use core::future::Future;
 use core::pin::Pin;
 use core::sync::atomic::AtomicBool;
-use core::sync::atomic::Ordering;
 use core::task::Context;
 use core::task::Poll;
 
@@ -29,41 +35,27 @@ use embassy_sync::blocking_mutex::raw::CriticalSectionRawMutex;
 use embassy_sync::blocking_mutex::Mutex;
 use embassy_sync::channel::Channel;
 use embassy_sync::signal::Signal;
-use futures_util::future::select;
-use futures_util::future::Either;
 
 use crate::hv::Device;
+use crate::link::LinkEvent;
+use crate::link::LINK_EVENTS;
+use crate::retry::while_busy;
 use crate::hv::HcallRc;
 use crate::hv::LocalBuf;
 use crate::hv::Timers;
 use crate::hv::Waiters;
 use crate::params::Params;
 use crate::params::MAX_HMCS;
-use crate::state::Buf;
-use crate::state::ConnState;
 use crate::state::DriverState;
-use crate::state::Negotiated;
 use crate::state::ResetCause;
 use crate::state::State;
 use crate::state::Stats;
-use crate::wire::BufferOwner;
-use crate::wire::Capabilities;
 use crate::wire::CrqRepr;
-use crate::wire::Status;
-use crate::wire::TransportEvent;
-use crate::wire::version_compatible;
 use crate::wire::VmcMessage;
-use crate::wire::HMC_ID_LEN;
 use crate::wire::CRQ_ENTRY_SIZE;
 
 /// The lock flavour of every embassy-sync primitive in the core.
 pub(crate) type Cs = CriticalSectionRawMutex;
-
-/// How many times an hcall made under the core's lock (H_SEND_CRQ, a write's
-/// H_COPY_RDMA) or by H_REQUEST_VMC is repeated at once while it answers H_BUSY or
-/// long-busy (H_SEND_CRQ busy is brief). A task that still sees busy after that sleeps
-/// and tries again (`retry.rs`); a file operation returns the error.
-pub(crate) const BUSY_RETRIES: u32 = 16;
 
 /// Entries the CRQ task dispatches before it yields, so a flood cannot monopolise the
 /// bottom half.
@@ -81,21 +73,6 @@ pub(crate) const fn session_timer(hmc_index: u8) -> u8 {
     2 + hmc_index
 }
 
-/// What the CRQ task passes to the link task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
-pub(crate) enum LinkEvent {
-    /// The partner's Initialize.
-    Init,
-    /// The partner's Initialization Complete.
-    InitComplete,
-    /// The Capabilities Response was applied (the driver is now ready or failed).
-    Capabilities,
-}
-
-/// Capacity of the link task's inbox; more events than this between two polls of
-/// the link task can only be a misbehaving partner, and the excess is dropped.
-const LINK_EVENTS: usize = 4;
-
 /// One VMC device's driver core.
 ///
 /// `D` is the hypervisor (pseries hcalls or the simulator), `W` the platform's wait
@@ -107,8 +84,8 @@ pub struct Vmc<D: Device, W: Waiters, T: Timers> {
     pub(crate) waiters: W,
     pub(crate) timers: T,
     pub(crate) params: Params,
-    local: &'static [LocalBuf],
-    state: Mutex<Cs, State>,
+    pub(crate) local: &'static [LocalBuf],
+    pub(crate) state: Mutex<Cs, State>,
     /// Raised by [`Vmc::interrupt`]; the CRQ task waits on it.
     pub(crate) irq: Signal<Cs, ()>,
     /// Handshake messages for the link task.
@@ -119,9 +96,9 @@ pub struct Vmc<D: Device, W: Waiters, T: Timers> {
     /// Kicks for the session tasks: "look at your connection".
     pub(crate) session_kick: [Signal<Cs, ()>; MAX_HMCS],
     /// Raised by [`Vmc::timer_expired`], one per timer slot.
-    timer_fired: [Signal<Cs, ()>; TIMER_SLOTS],
+    pub(crate) timer_fired: [Signal<Cs, ()>; TIMER_SLOTS],
     /// The device is gone ([`Vmc::remove`]): nothing it sends is looked at any more.
-    removed: AtomicBool,
+    pub(crate) removed: AtomicBool,
 }
 
 /// Why [`Vmc::new`] refused its arguments.
@@ -190,66 +167,9 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         }
     }
 
-    /// Sleeps `delay_us` on timer `slot`. The timer is disarmed if the future is dropped
-    /// first; an early or stale firing is slept through (the deadline is checked on
-    /// every wake).
-    pub(crate) async fn sleep(&self, slot: u8, delay_us: u64) {
-        let Some(fired) = self.timer_fired.get(slot as usize) else {
-            return;
-        };
-        let deadline = self.timers.now_us().saturating_add(delay_us);
-        let _disarm = Disarm { timers: &self.timers, slot };
-        loop {
-            let now = self.timers.now_us();
-            if now >= deadline {
-                return;
-            }
-            fired.reset();
-            self.timers.arm(slot, deadline - now);
-            fired.wait().await;
-        }
-    }
-
-    /// `f`, unless `delay_us` on timer `slot` pass first (`None`).
-    pub(crate) async fn within<R>(&self, slot: u8, delay_us: u64, f: impl Future<Output = R>) -> Option<R> {
-        let f = core::pin::pin!(f);
-        let timeout = core::pin::pin!(self.sleep(slot, delay_us));
-        match select(f, timeout).await {
-            Either::Left((value, _)) => Some(value),
-            Either::Right(((), _)) => None,
-        }
-    }
-
-    /// Sends `repr` from a task, sleeping on timer `slot` between attempts while the
-    /// hypervisor answers busy or its queue is full (`retry::backoff_us`), at most
-    /// `retry::TASK_ATTEMPTS` times. The trace shows the first and the last attempt.
-    pub(crate) async fn send_retrying(&self, slot: u8, repr: CrqRepr) -> HcallRc {
-        let mut attempt = 0;
-        loop {
-            let quiet = attempt > 0 && attempt + 1 < crate::retry::TASK_ATTEMPTS;
-            let rc = self.lock(|s| self.send_entry(s, repr, quiet));
-            attempt += 1;
-            match crate::retry::backoff_us(rc, attempt - 1) {
-                Some(wait) if attempt < crate::retry::TASK_ATTEMPTS => self.sleep(slot, wait).await,
-                _ => return rc,
-            }
-        }
-    }
-
-    /// A send of ours failed for good, or the partner stopped answering: hang up
-    /// everything and have the link task free the queue and register it again, the one
-    /// recovery that leaves no state behind on either side.
-    pub(crate) fn stall(&self, why: &str) {
-        if self.is_removed() {
-            return;
-        }
-        crate::trace_error!("link: {=str}: resetting", why);
-        self.hang_up_all(ResetCause::Stalled);
-    }
-
     /// Runs `f` on the state under the lock.
     ///
-    /// Every closure passed here (in `vmc.rs`, `tasks.rs` and `api.rs`) updates the
+    /// Every closure passed here (in every file of the core) updates the
     /// state it is given and calls nothing that takes this lock again: no hcall, no
     /// wake, no user copy, no other `lock`. That is the one rule of the core's locking,
     /// and it is also what makes the `&mut` below unique. (A `RefCell` would check it at
@@ -340,58 +260,6 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         rc
     }
 
-    /// Forgets every connection (their files now see a hung-up session), records that
-    /// a reset is due, and wakes every waiter. Runs in the CRQ task the moment the
-    /// cause is seen, so no entry behind it in the queue is taken for the old sessions.
-    pub(crate) fn hang_up_all(&self, cause: ResetCause) {
-        crate::trace_warn!("reset: {}", cause);
-        self.lock(|s| {
-            s.set_driver(DriverState::SchedReset);
-            s.negotiated = None;
-            for conn in s.conns.iter_mut() {
-                conn.forget();
-            }
-            match cause {
-                ResetCause::PartnerGone(_) => s.stats.resets_partner_gone += 1,
-                ResetCause::PartnerSuspended(_) => s.stats.resets_suspended += 1,
-                ResetCause::PartnerRestarted => s.stats.resets_partner_restarted += 1,
-                ResetCause::Stalled => s.stats.resets_stalled += 1,
-            }
-        });
-        self.link.clear();
-        // A reset the link task has not taken yet: keep the recovery that covers both.
-        // (Only the tasks of this one executor call this, so nothing signals between
-        // the take and the signal.)
-        let cause = match self.reset.try_take() {
-            Some(pending) => pending.combine(cause),
-            None => cause,
-        };
-        self.reset.signal(cause);
-        self.wake_all();
-    }
-
-    /// The device went away (VIO remove, or the simulator's "remove"): every session
-    /// is hung up, every waiter woken, and from now on the driver stays failed and
-    /// ignores the queue. Open files see POLLHUP, EBADFD from read and EIO from write
-    /// and SETHMCID until they are closed.
-    pub fn remove(&self) {
-        self.removed.store(true, Ordering::Release);
-        crate::trace_warn!("driver: device removed");
-        self.lock(|s| {
-            s.set_driver(DriverState::Failed);
-            s.negotiated = None;
-            for conn in s.conns.iter_mut() {
-                conn.forget();
-            }
-        });
-        self.wake_all();
-    }
-
-    /// Whether [`Vmc::remove`] was called.
-    pub fn is_removed(&self) -> bool {
-        self.removed.load(Ordering::Acquire)
-    }
-
     /// Handles one entry taken off the queue.
     pub(crate) async fn dispatch(&self, raw: [u8; CRQ_ENTRY_SIZE]) {
         if self.is_removed() {
@@ -416,54 +284,8 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         }
     }
 
-    fn drop_invalid(&self) {
+    pub(crate) fn drop_invalid(&self) {
         self.lock(|s| s.stats.dropped_invalid += 1);
-    }
-
-    fn link_event(&self, event: LinkEvent) {
-        if self.link.try_send(event).is_err() {
-            crate::trace_warn!("link: inbox full, dropped {}", event);
-            self.drop_invalid();
-        }
-    }
-
-    /// The partner's Initialize: part of the handshake while we are in it; at any later
-    /// point the partner restarted and lost every session, so we reset (the C driver
-    /// only logged it, defect 19).
-    fn partner_init(&self) {
-        let state = self.lock(|s| s.driver);
-        match state {
-            // A reset is scheduled and the link task has not started it yet: whatever
-            // the cause, its recovery ends in a handshake with this partner, so a
-            // second Initialize (a partner that restarted twice before we answered)
-            // would only start a second one.
-            DriverState::SchedReset if self.reset.signaled() => {
-                crate::trace_warn!("link: partner init while a reset is pending: already covered");
-            }
-            DriverState::CrqInit | DriverState::SchedReset => self.link_event(LinkEvent::Init),
-            _ => self.hang_up_all(ResetCause::PartnerRestarted),
-        }
-    }
-
-    /// Transport events by format (the C driver treated them all alike, defect 18).
-    fn transport_event(&self, event: TransportEvent) {
-        match event {
-            TransportEvent::PartnerFailed
-            | TransportEvent::PartnerDeregistered
-            | TransportEvent::PartnerControlTerminate => {
-                self.hang_up_all(ResetCause::PartnerGone(event.code()))
-            }
-            TransportEvent::PartnerSuspended | TransportEvent::ClientResume => {
-                self.hang_up_all(ResetCause::PartnerSuspended(event.code()))
-            }
-            TransportEvent::PrepareForSuspend => {
-                crate::trace_warn!("transport: prepare for suspend");
-            }
-            TransportEvent::Unknown(code) => {
-                crate::trace_warn!("transport: unknown event {=u8:#04x}, dropped", code);
-                self.drop_invalid();
-            }
-        }
     }
 
     async fn vmc_message(&self, message: VmcMessage) {
@@ -501,436 +323,46 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         }
     }
 
-    /// Capabilities Response: applied here, not in the link task, because the Add
-    /// Buffers right behind it in the queue are only valid once the driver is ready.
-    fn capabilities_response(&self, status: Status, theirs: &Capabilities) {
-        let negotiated = self.negotiate(status, theirs);
-        let applied = self.lock(|s| {
-            if s.driver != DriverState::Capabilities {
-                s.stats.dropped_invalid += 1;
-                return false;
-            }
-            match negotiated {
-                Some(n) => {
-                    s.negotiated = Some(n);
-                    s.set_driver(DriverState::Ready);
+
+    /// The CRQ task: drains the queue, dispatching each entry, then re-enables the
+    /// interrupt and looks once more before it sleeps (an entry enqueued in between
+    /// raised no interrupt: LoPAR asks the receiver to poll after enabling).
+    pub async fn run_crq(&self) {
+        loop {
+            let mut budget = DRAIN_BUDGET;
+            while let Some(entry) = self.dev.next_crq() {
+                self.dispatch(entry).await;
+                budget -= 1;
+                if budget == 0 {
+                    budget = DRAIN_BUDGET;
+                    crate::trace_trace!("crq task: budget spent, yielding");
+                    YieldNow::new().await;
                 }
-                None => s.set_driver(DriverState::Failed),
             }
-            true
-        });
-        if !applied {
-            crate::trace_warn!(
-                "driver: unexpected capabilities response {} {}, dropped",
-                status,
-                theirs
-            );
+            self.dev.enable_interrupts();
+            match self.dev.next_crq() {
+                Some(entry) => {
+                    self.dev.disable_interrupts();
+                    self.dispatch(entry).await;
+                }
+                None => {
+                    crate::trace_trace!("crq task: queue empty, waiting for the interrupt");
+                    self.irq.wait().await;
+                    crate::trace_trace!("crq task: woken");
+                }
+            }
+        }
+    }
+
+    /// Moves the driver to `state` (logged by [`State::set_driver`]), unless the device
+    /// was removed.
+    ///
+    /// [`State::set_driver`]: crate::state::State::set_driver
+    pub(crate) fn set_driver(&self, state: DriverState) {
+        if self.is_removed() {
             return;
         }
-        match negotiated {
-            Some(n) => crate::trace_info!("driver: capabilities agreed: {}", n),
-            None => crate::trace_error!("driver: capabilities refused: {} {}", status, theirs),
-        }
-        self.link_event(LinkEvent::Capabilities);
-        self.wake_all();
-    }
-
-    /// Checks everything the hypervisor answered and settles on the minimum of both
-    /// sides. `None` if we cannot work with it (the C driver trusted these values,
-    /// defect 16: `max_hmcs == 0` disabled its bounds checks).
-    fn negotiate(&self, status: Status, theirs: &Capabilities) -> Option<Negotiated> {
-        if !status.is_success() || !version_compatible(theirs.version) {
-            return None;
-        }
-        if theirs.max_hmcs == 0 || theirs.pool_size == 0 || theirs.crq_size == 0 {
-            return None;
-        }
-        // The HMC ID travels in one buffer, so anything smaller is unusable.
-        if theirs.mtu < HMC_ID_LEN as u32 {
-            return None;
-        }
-        Some(Negotiated {
-            max_hmcs: theirs.max_hmcs.min(self.params.max_hmcs()),
-            pool_size: theirs.pool_size.min(self.params.buf_pool_size()),
-            mtu: theirs.mtu.min(self.params.max_mtu()),
-            hv_crq_size: theirs.crq_size,
-        })
-    }
-
-    fn open_response(&self, status: Status, hmc_session: u8, hmc_index: u8, buffer_id: u16) {
-        let woke = self.lock(|s| {
-            let conn = match s.conns.get_mut(hmc_index as usize) {
-                Some(conn) if matches!(conn.state, ConnState::Opening | ConnState::Closing) => conn,
-                _ => {
-                    s.stats.dropped_invalid += 1;
-                    return false;
-                }
-            };
-            if conn.session != hmc_session || conn.open_pending {
-                s.stats.dropped_invalid += 1;
-                return false;
-            }
-            // The buffer that carried the HMC ID comes back to us. The response can only
-            // mean the one buffer the open lent: one that names another (not ours to
-            // take, or not a buffer at all) still ends the open, and still gives the
-            // lent buffer back; otherwise it would stay lent for good (on a pool of one,
-            // the session could never write, nor would poll() say why). The wrong field
-            // is counted.
-            let lent = conn.id_buffer;
-            if buffer_id != lent as u16 {
-                s.stats.dropped_invalid += 1;
-                crate::trace_warn!(
-                    "hmc {=u8}: open response names buffer {=u16}, the open lent {=u8}",
-                    hmc_index,
-                    buffer_id,
-                    lent
-                );
-            }
-            if let Some(Buf::OpenLent { lioba }) = conn.bufs.get(lent as usize).copied() {
-                conn.release_buffer(lent, lioba);
-            }
-            if conn.state == ConnState::Opening {
-                let to = if status.is_success() { ConnState::Ready } else { ConnState::Failed };
-                conn.set_state(to);
-            }
-            true
-        });
-        if woke {
-            crate::trace_info!(
-                "hmc {=u8}: open response {} session {=u8}",
-                hmc_index,
-                status,
-                hmc_session
-            );
-            self.wake(hmc_index);
-            self.kick_session(hmc_index);
-        } else {
-            crate::trace_warn!(
-                "hmc {=u8}: unexpected open response session {=u8}, dropped",
-                hmc_index,
-                hmc_session
-            );
-        }
-    }
-
-    fn close_response(&self, status: Status, hmc_session: u8, hmc_index: u8) {
-        let done = self.lock(|s| match s.conns.get_mut(hmc_index as usize) {
-            Some(conn) if conn.state == ConnState::Closing && conn.session == hmc_session && conn.close_sent => {
-                conn.forget();
-                true
-            }
-            _ => {
-                s.stats.dropped_invalid += 1;
-                false
-            }
-        });
-        if done {
-            crate::trace_info!(
-                "hmc {=u8}: closed, status {} session {=u8}",
-                hmc_index,
-                status,
-                hmc_session
-            );
-            self.wake(hmc_index);
-            self.kick_session(hmc_index);
-        } else {
-            crate::trace_warn!(
-                "hmc {=u8}: unexpected close response session {=u8}, dropped",
-                hmc_index,
-                hmc_session
-            );
-        }
-    }
-
-    /// Add Buffer: check everything the hypervisor says, take the buffer, answer.
-    async fn add_buffer(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, owner: BufferOwner, lioba: u32) {
-        let status = self.lock(|s| {
-            let negotiated = agreed(s)?;
-            if hmc_index >= negotiated.max_hmcs {
-                return Some(Status::InvalidHmcIndex);
-            }
-            let Some(conn) = s.conns.get_mut(hmc_index as usize) else {
-                return Some(Status::InvalidHmcIndex);
-            };
-            match conn.state {
-                // A connection in use takes buffers of its own session only.
-                ConnState::Opening | ConnState::Ready if conn.session != hmc_session => {
-                    return Some(Status::ClosedHmc)
-                }
-                ConnState::Closing | ConnState::Failed => return Some(Status::ClosedHmc),
-                _ => {}
-            }
-            if buffer_id >= negotiated.pool_size {
-                return Some(Status::InvalidBufferId);
-            }
-            let id = buffer_id as u8;
-            match conn.bufs.get(id as usize) {
-                Some(Buf::Invalid) => {}
-                // Already added: a duplicate.
-                _ => return Some(Status::InvalidBufferId),
-            }
-            match owner {
-                BufferOwner::ManagementPartition => conn.release_buffer(id, lioba),
-                BufferOwner::Hypervisor => conn.set_buf(id, Buf::Hypervisor { lioba }),
-                BufferOwner::Other(_) => return Some(Status::InterfaceFailure),
-            }
-            Some(Status::Success)
-        });
-        let Some(status) = status else {
-            crate::trace_warn!(
-                "hmc {=u8}: add buffer {=u16} before capabilities, dropped",
-                hmc_index,
-                buffer_id
-            );
-            return;
-        };
-        if !status.is_success() {
-            crate::trace_warn!(
-                "hmc {=u8}: add buffer {=u16} owner {} refused: {}",
-                hmc_index,
-                buffer_id,
-                owner,
-                status
-            );
-            self.drop_invalid();
-        }
-        let response = CrqRepr::Vmc(VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id });
-        let rc = self.send_retrying(CRQ_TIMER, response).await;
-        if !rc.is_success() {
-            // The hypervisor does not know whether we took the buffer: only a new
-            // registration puts both sides on the same footing again.
-            self.stall("add buffer response not sent");
-            return;
-        }
-        if status.is_success() {
-            self.wake(hmc_index);
-        }
-    }
-
-    /// Remove Buffer: give back a free buffer of ours, never the last one (LoPAR calls
-    /// removing it an interface error: we would have nothing to send with).
-    async fn remove_buffer(&self, hmc_session: u8, hmc_index: u8) {
-        let answer = self.lock(|s| {
-            let negotiated = agreed(s)?;
-            if hmc_index >= negotiated.max_hmcs {
-                return Some((Status::InvalidHmcIndex, crate::wire::INVALID_BUFFER_ID));
-            }
-            let Some(conn) = s.conns.get_mut(hmc_index as usize) else {
-                return Some((Status::InvalidHmcIndex, crate::wire::INVALID_BUFFER_ID));
-            };
-            // A connection that has had a session gives buffers to that session only (a
-            // Remove Buffer naming an earlier one is stale), and none while it closes
-            // (the close gives them all back).
-            match conn.state {
-                ConnState::Opening | ConnState::Ready | ConnState::Failed if conn.session != hmc_session => {
-                    return Some((Status::ClosedHmc, crate::wire::INVALID_BUFFER_ID))
-                }
-                ConnState::Closing => return Some((Status::ClosedHmc, crate::wire::INVALID_BUFFER_ID)),
-                _ => {}
-            }
-            let ours = conn
-                .bufs
-                .iter()
-                .filter(|b| !matches!(b, Buf::Invalid | Buf::Hypervisor { .. } | Buf::OpenLent { .. }))
-                .count();
-            if ours <= 1 {
-                return Some((Status::NoBuffer, crate::wire::INVALID_BUFFER_ID));
-            }
-            match conn.free.pop() {
-                Some(id) => {
-                    conn.set_buf(id, Buf::Invalid);
-                    Some((Status::Success, id as u16))
-                }
-                None => Some((Status::NoBuffer, crate::wire::INVALID_BUFFER_ID)),
-            }
-        });
-        let Some((status, buffer_id)) = answer else {
-            crate::trace_warn!("hmc {=u8}: remove buffer before capabilities, dropped", hmc_index);
-            return;
-        };
-        if !status.is_success() {
-            crate::trace_warn!("hmc {=u8}: remove buffer refused: {}", hmc_index, status);
-        }
-        let response = CrqRepr::Vmc(VmcMessage::RemoveBufferResponse { status, hmc_session, hmc_index, buffer_id });
-        let rc = self.send_retrying(CRQ_TIMER, response).await;
-        if !rc.is_success() {
-            // The buffer is given up here but still ours at the hypervisor (or the
-            // other way round, had we kept it): reset, as for Add Buffer.
-            self.stall("remove buffer response not sent");
-        }
-    }
-
-    /// Signal from the hypervisor: an HMC message waits in one of its buffers. RDMA it
-    /// into our buffer of the same ID (which becomes ours), queue it for the session's
-    /// reader, and wake that session only.
-    async fn signal(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, msg_len: u32) {
-        let accepted = self.lock(|s| {
-            let negotiated = match (s.driver, s.negotiated) {
-                (DriverState::Ready, Some(n)) => n,
-                _ => return None,
-            };
-            if hmc_index >= negotiated.max_hmcs || buffer_id >= negotiated.pool_size {
-                return None;
-            }
-            let conn = s.conns.get_mut(hmc_index as usize)?;
-            if conn.state != ConnState::Ready || conn.session != hmc_session {
-                return None;
-            }
-            let id = buffer_id as u8;
-            let Some(&Buf::Hypervisor { lioba }) = conn.bufs.get(id as usize) else {
-                return None;
-            };
-            // Bounded by the buffer (and MTU) size: the C driver once trusted it
-            // (defect 14). The Signal still hands the buffer over (LoPAR: the sender
-            // gives up the buffer it signals), so it becomes a free one of ours rather
-            // than one nobody holds.
-            if msg_len == 0 || msg_len > negotiated.mtu {
-                conn.release_buffer(id, lioba);
-                return Some(Err(id));
-            }
-            // In transit: ours, but not yet readable.
-            conn.set_buf(id, Buf::Receiving { lioba });
-            Some(Ok((id, lioba, conn.generation)))
-        });
-        let accepted = match accepted {
-            Some(Err(id)) => {
-                crate::trace_warn!(
-                    "hmc {=u8}: signal of buffer {=u8} with bad length {=u32}, message dropped, buffer ours",
-                    hmc_index,
-                    id,
-                    msg_len
-                );
-                self.drop_invalid();
-                // A send buffer is free.
-                self.wake(hmc_index);
-                return;
-            }
-            Some(Ok(accepted)) => Some(accepted),
-            None => None,
-        };
-        let Some((id, lioba, generation)) = accepted else {
-            crate::trace_warn!(
-                "hmc {=u8}: bad signal session {=u8} buffer {=u16} len {=u32}, dropped",
-                hmc_index,
-                hmc_session,
-                buffer_id,
-                msg_len
-            );
-            self.drop_invalid();
-            return;
-        };
-        let rc = match self.local(hmc_index, id) {
-            Some(local) => {
-                let mut guard = local.borrow();
-                let mut waits = 0;
-                while guard.is_none() && waits < crate::retry::BORROW_WAITS {
-                    let wait = crate::retry::doubling(crate::retry::BORROW_WAIT_US, waits, crate::retry::BORROW_WAIT_MAX_US);
-                    self.sleep(CRQ_TIMER, wait).await;
-                    waits += 1;
-                    guard = local.borrow();
-                }
-                match guard {
-                    Some(mut guard) => {
-                        let ioba = guard.ioba();
-                        match guard.bytes().get_mut(..msg_len as usize) {
-                            Some(bytes) => self.dev.rdma_from_hv(lioba, bytes, ioba),
-                            None => HcallRc::PARAMETER,
-                        }
-                    }
-                    None => HcallRc::BUSY,
-                }
-            }
-            None => HcallRc::PARAMETER,
-        };
-        let queued = self.lock(|s| {
-            if !rc.is_success() {
-                s.count_hcall(rc);
-                s.stats.dropped_rdma += 1;
-            }
-            let conn = s.conns.get_mut(hmc_index as usize)?;
-            if conn.generation != generation {
-                return None;
-            }
-            if rc.is_success() {
-                conn.set_buf(id, Buf::Queued { lioba, len: msg_len });
-                conn.rx.push_back(id);
-                s.stats.msgs_in += 1;
-                s.stats.bytes_in += msg_len as u64;
-                Some(true)
-            } else {
-                // The message is lost, but the buffer is ours now: keep it usable
-                // (the C driver leaked it, defect 14).
-                conn.release_buffer(id, lioba);
-                Some(false)
-            }
-        });
-        // One frame for the H_COPY_RDMA and what became of the message.
-        match queued {
-            Some(true) => {
-                crate::trace_debug!(
-                    "hmc {=u8}: message in buffer {=u8}, {=u32} bytes, H_COPY_RDMA rc={}",
-                    hmc_index,
-                    id,
-                    msg_len,
-                    rc
-                );
-                self.wake(hmc_index);
-            }
-            Some(false) => {
-                crate::trace_error!(
-                    "hmc {=u8}: message in buffer {=u8}, {=u32} bytes, lost: H_COPY_RDMA rc={}",
-                    hmc_index,
-                    id,
-                    msg_len,
-                    rc
-                );
-                self.wake(hmc_index);
-            }
-            None => crate::trace_warn!(
-                "hmc {=u8}: message in buffer {=u8} discarded (reset session), H_COPY_RDMA rc={}",
-                hmc_index,
-                id,
-                rc
-            ),
-        }
-    }
-}
-
-/// Calls `hcall` again while its return code (`rc_of` its answer) is H_BUSY or
-/// long-busy, [`BUSY_RETRIES`] calls at most, without waiting: for the hcalls made
-/// where nothing may sleep or yield. Returns the last answer.
-pub(crate) fn while_busy<T>(mut hcall: impl FnMut() -> T, rc_of: impl Fn(&T) -> HcallRc) -> T {
-    let mut answer = hcall();
-    let mut tries = 1;
-    while rc_of(&answer).is_busy() && tries < BUSY_RETRIES {
-        answer = hcall();
-        tries += 1;
-    }
-    answer
-}
-
-/// The capabilities agreed, if the driver is ready; otherwise the HMC interface message
-/// being handled is dropped unanswered (LoPAR: before capabilities are agreed they are
-/// dropped), and counted.
-fn agreed(s: &mut State) -> Option<Negotiated> {
-    match (s.driver, s.negotiated) {
-        (DriverState::Ready, Some(n)) => Some(n),
-        _ => {
-            s.stats.dropped_invalid += 1;
-            None
-        }
-    }
-}
-
-/// Disarms a timer slot when dropped (a sleep that ended, or was abandoned).
-struct Disarm<'a, T: Timers> {
-    timers: &'a T,
-    slot: u8,
-}
-
-impl<T: Timers> Drop for Disarm<'_, T> {
-    fn drop(&mut self) {
-        self.timers.disarm(self.slot);
+        self.lock(|s| s.set_driver(state));
     }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //! The errno contract is written once (`ibmvmc::errno::contract`) and repeated in two
-//! places a reader meets first: the rustdoc of each call in `src/api.rs` and the uapi
+//! places a reader meets first: the rustdoc of each call (`src/session.rs`,
+//! `src/transfer.rs`, `src/api.rs`) and the uapi
 //! header's comment. These check that neither drifts from it (the CLI's explanations
 //! come from the contract itself; its own test checks it covers every call).
 
@@ -23,7 +24,8 @@ fn rustdoc(src: &str, name: &str) -> String {
 /// The rustdoc of each call names (`Errno::X`) every errno its contract lists.
 #[test]
 fn the_api_rustdoc_names_every_errno_of_the_contract() {
-    let src = include_str!("../src/api.rs");
+    let src = [include_str!("../src/session.rs"), include_str!("../src/transfer.rs"), include_str!("../src/api.rs")].join("\n");
+    let src = src.as_str();
     for (call, name) in [
         (Call::SetHmcId, "set_hmc_id"),
         (Call::Write, "write"),
