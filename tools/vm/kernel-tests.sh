@@ -17,7 +17,6 @@
 #               contract, parameters, reload, removal, the trace decoded on the
 #               host), pseries-two, pseries-stress (transport events at random),
 #               pseries-faults (the backend's own failure paths from hcall answers),
-#               pseries-failprobe (each allocation of the probe failing in turn),
 #               and compare.plan: the upstream C driver and
 #               ibmvmc.ko side by side, judged by tools/vm/compare-table.py;
 #   3. tests/vm/splat.plan  must FAIL, and because of the WARNING it injects;
@@ -84,7 +83,7 @@ if [ "$arch" = ppc64le ]; then
     # Without a device (the distribution's QEMU): registers, never probes, unloads.
     "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/pseries-nodev.plan" --ko "$pseries_ko" \
         --out "$REPO/target/vm/$arch/pseries-nodev" --expect-log 'ibmvmc: .*pseries'
-    for plan in pseries pseries-two pseries-stress pseries-faults pseries-failprobe; do
+    for plan in pseries pseries-two pseries-stress pseries-faults; do
         "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/$plan.plan" --ko "$pseries_ko" \
             "${progs[@]}" "${vmc[@]}" --out "$REPO/target/vm/$arch/$plan" \
             --expect-log 'ibmvmc [0-9a-f]+: probe: unit address' \
