@@ -22,6 +22,8 @@ use crate::hv::Timers;
 use crate::hv::Waiters;
 use crate::state::ConnState;
 use crate::state::DriverState;
+use crate::state::Generation;
+use crate::state::GENERATION_LIMIT;
 use crate::vmc::Vmc;
 use crate::retry::while_busy;
 
@@ -33,15 +35,16 @@ pub struct SessionRef {
     /// Connection index.
     pub hmc_index: u8,
     /// Generation of the connection when this file took it.
-    pub generation: u32,
+    pub generation: Generation,
 }
 
 /// Per-open-file state (the C driver's `ibmvmc_file_session`). Opening the device
 /// always succeeds and makes one of these; it takes a connection at SETHMCID.
 #[derive(Debug, Default)]
 pub struct File {
-    /// 0: no connection. Otherwise bit 63 set, the generation in bits 8..40 and the
-    /// index in bits 0..8, so that concurrent calls on one file need no lock.
+    /// 0: no connection. Otherwise bit 63 set, the generation in bits 8..63 (it never
+    /// exceeds [`GENERATION_LIMIT`]) and the index in bits 0..8, so that concurrent
+    /// calls on one file need no lock.
     pub(crate) slot: AtomicU64,
 }
 
@@ -58,12 +61,12 @@ impl File {
         let raw = self.slot.load(Ordering::Acquire);
         (raw & HELD != 0).then_some(SessionRef {
             hmc_index: (raw & 0xFF) as u8,
-            generation: ((raw >> 8) & 0xFFFF_FFFF) as u32,
+            generation: (raw & !HELD) >> 8,
         })
     }
 
     pub(crate) fn encode(session: SessionRef) -> u64 {
-        HELD | (session.generation as u64) << 8 | session.hmc_index as u64
+        HELD | (session.generation & GENERATION_LIMIT) << 8 | session.hmc_index as u64
     }
 }
 
@@ -174,4 +177,21 @@ pub fn request_vmc_result(rc: HcallRc, drc_index: u32) -> Result<u32, Errno> {
         crate::trace_debug!("requestvmc: -> {}", errno);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_keeps_every_generation_up_to_the_limit_exactly() {
+        for generation in [0, 1, u32::MAX as Generation, u32::MAX as Generation + 1, GENERATION_LIMIT] {
+            for hmc_index in [0, 1, u8::MAX] {
+                let file = File::new();
+                let session = SessionRef { hmc_index, generation };
+                file.slot.store(File::encode(session), Ordering::Release);
+                assert_eq!(file.session(), Some(session));
+            }
+        }
+    }
 }

@@ -28,6 +28,10 @@ pub mod trace;
 mod vmc;
 pub mod wire;
 
+// The unit tests' defmt logger (the integration tests link it through tests/common).
+#[cfg(test)]
+use ibmvmc_hostlog as _;
+
 pub use api::File;
 pub use api::Query;
 pub use api::Readiness;

@@ -174,7 +174,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
 
     /// The response connection `hmc_index` waits for, if it sent an open or a close:
     /// its generation, session and state (`Opening` or `Closing`).
-    fn awaited(&self, hmc_index: u8) -> Option<(u32, u8, ConnState)> {
+    fn awaited(&self, hmc_index: u8) -> Option<(crate::state::Generation, u8, ConnState)> {
         self.lock(|s| {
             let conn = s.conns.get(hmc_index as usize)?;
             let waiting = match conn.state {
@@ -197,7 +197,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     async fn send_for(
         &self,
         hmc_index: u8,
-        generation: u32,
+        generation: crate::state::Generation,
         state: ConnState,
         repr: CrqRepr,
         rdma: Option<(u8, &[u8], u64, u32)>,
@@ -382,7 +382,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 Held::Current(index) => index,
                 Held::None => {
                     let limit = negotiated.max_hmcs as usize;
-                    let Some(index) = s.conns.iter().take(limit).position(|c| c.state == ConnState::Free) else {
+                    let Some(index) = s.conns.iter().take(limit).position(|c| c.takeable()) else {
                         return Err(Errno::Busy);
                     };
                     let Some(conn) = s.conns.get_mut(index) else {

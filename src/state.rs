@@ -239,6 +239,15 @@ impl Default for IdRing {
     }
 }
 
+/// A connection's generation: how many times it was freed or reset.
+pub type Generation = u64;
+
+/// The last generation a connection reaches; a connection there is retired. A file
+/// keeps its generation in 55 bits of one word ([`crate::api::File`]); at one reset
+/// per microsecond the limit is more than a thousand years away, but it is a limit,
+/// not a wrap.
+pub const GENERATION_LIMIT: Generation = (1 << 55) - 1;
+
 /// One HMC connection: its state, session, buffer pool and receive queue.
 #[derive(Debug, Clone)]
 pub struct Conn {
@@ -250,8 +259,9 @@ pub struct Conn {
     pub session: u8,
     /// Bumped whenever the connection is freed or reset, so that a file holding an
     /// older [`SessionRef`](crate::api::SessionRef) sees a hung-up session and can never
-    /// touch the next holder's (C driver defect 12).
-    pub generation: u32,
+    /// touch the next holder's (C driver defect 12). It never wraps: see
+    /// [`GENERATION_LIMIT`].
+    pub generation: Generation,
     /// The pool, indexed by buffer ID. Changed through [`Conn::set_buf`].
     pub bufs: [Buf; MAX_POOL],
     /// IDs of the buffers in [`Buf::Free`].
@@ -313,6 +323,21 @@ impl Conn {
         }
     }
 
+    /// Ends the connection's current generation. At [`GENERATION_LIMIT`] it stops there
+    /// and the connection is retired ([`Conn::takeable`] is false for good): a count
+    /// that wrapped would let a file of an old generation match a new holder's.
+    pub fn bump_generation(&mut self) {
+        if self.generation < GENERATION_LIMIT {
+            self.generation += 1;
+        }
+    }
+
+    /// Whether SETHMCID may give this connection to a file: it is free, and its
+    /// generation can still be told from every earlier one.
+    pub fn takeable(&self) -> bool {
+        self.state == ConnState::Free && self.generation < GENERATION_LIMIT
+    }
+
     /// Forgets every buffer and queued message and makes the connection free for the
     /// next holder; files of the old generation now see a hung-up session.
     pub fn forget(&mut self) {
@@ -322,7 +347,7 @@ impl Conn {
             self.index,
             self.buffer_counts()
         );
-        self.generation = self.generation.wrapping_add(1);
+        self.bump_generation();
         self.bufs = [Buf::Invalid; MAX_POOL];
         self.free = IdStack::new();
         self.rx = IdRing::new();
@@ -336,7 +361,7 @@ impl Conn {
     /// Interface Close. Files of the old generation see a hung-up session.
     pub fn vacate(&mut self) {
         self.set_state(ConnState::Free);
-        self.generation = self.generation.wrapping_add(1);
+        self.bump_generation();
         self.open_pending = false;
         self.close_pending = false;
         self.close_sent = false;
@@ -543,7 +568,7 @@ impl State {
 pub struct ConnSummary {
     pub state: ConnState,
     pub session: u8,
-    pub generation: u32,
+    pub generation: Generation,
     /// [`Conn::buffer_counts`].
     pub buffers: (usize, usize, usize),
     /// Messages in the receive queue.
@@ -601,5 +626,23 @@ const fn conns() -> [Conn; MAX_HMCS] {
 impl Default for State {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generation_stops_at_the_limit_and_retires_the_connection() {
+        let mut conn = Conn::new(0);
+        assert!(conn.takeable());
+        conn.generation = GENERATION_LIMIT - 1;
+        conn.forget();
+        assert_eq!(conn.generation, GENERATION_LIMIT);
+        assert!(!conn.takeable(), "a connection at the limit is retired");
+        conn.forget();
+        conn.vacate();
+        assert_eq!(conn.generation, GENERATION_LIMIT, "never wraps back to an old generation");
     }
 }

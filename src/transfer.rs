@@ -465,7 +465,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
 
     /// Gives a reserved send buffer back (the write failed before reaching the
     /// hypervisor) and returns `errno`.
-    fn unreserve(&self, index: u8, id: u8, lioba: u32, generation: u32, errno: Errno) -> Result<usize, Errno> {
+    fn unreserve(&self, index: u8, id: u8, lioba: u32, generation: crate::state::Generation, errno: Errno) -> Result<usize, Errno> {
         self.lock(|s| {
             if let Some(conn) = s.conns.get_mut(index as usize) {
                 if conn.generation == generation {
