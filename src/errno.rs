@@ -139,10 +139,11 @@ pub const fn contract(call: Call) -> &'static [(Errno, &'static str)] {
             (Errno::Again, "the driver is not ready yet (handshake or reset under way); retry"),
             (
                 Errno::Busy,
-                "every HMC connection is taken (see the max_hmcs module parameter), or, right after a reset, \
-                 a file of the old session still copies out of the connection's buffer; retry later",
+                "every HMC connection is taken (see the max_hmcs module parameter), or, right after a close, \
+                 the hypervisor's buffer for the next open is still on its way, or, right after a reset, a file \
+                 of the old session still copies out of the connection's buffer; retry later",
             ),
-            (Errno::NoBufs, "the hypervisor has not given this connection a buffer yet; retry"),
+            (Errno::NoBufs, "the hypervisor has not given this connection a buffer since the handshake; retry"),
             FAULT,
         ],
         Call::Query => &[FAULT],

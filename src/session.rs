@@ -111,6 +111,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         let done = self.lock(|s| match s.conns.get_mut(hmc_index as usize) {
             Some(conn) if conn.state == ConnState::Closing && conn.session == hmc_session && conn.close_sent => {
                 conn.forget();
+                conn.after_close = true;
                 true
             }
             _ => {
@@ -358,10 +359,13 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// - [`Errno::Io`]: the driver failed, the file's connection is not in `initial`
     ///   (an open is already under way or done), or it was reset;
     /// - [`Errno::Again`]: the driver is not ready yet (handshake or reset under way);
-    /// - [`Errno::Busy`]: every connection is taken, or (right after a reset) a file
-    ///   of the old session still copies out of the buffer the HMC ID would go in;
-    /// - [`Errno::NoBufs`]: the hypervisor has not given the connection a buffer yet
-    ///   (the file keeps the connection; call again, or close to give it back);
+    /// - [`Errno::Busy`]: every connection is taken; or, right after a close, the
+    ///   hypervisor has not yet added the buffer for the next open (it comes after its
+    ///   Close Response; the file takes no connection); or, right after a reset, a
+    ///   file of the old session still copies out of the buffer the HMC ID would go in;
+    /// - [`Errno::NoBufs`]: the hypervisor has not given the connection a buffer since
+    ///   the handshake (the file keeps the connection; call again, or close to give
+    ///   it back);
     /// - [`Errno::Fault`]: from the kernel glue, whose copy of the HMC ID failed.
     ///
     /// The same list, with what to do about each, is [`contract`](crate::errno::contract).
@@ -381,13 +385,23 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 Held::Stale => return Err(Errno::Io),
                 Held::Current(index) => index,
                 Held::None => {
+                    // A free connection with a buffer for the HMC ID first.
                     let limit = negotiated.max_hmcs as usize;
-                    let Some(index) = s.conns.iter().take(limit).position(|c| c.takeable()) else {
+                    let conns = || s.conns.iter().take(limit);
+                    let Some(index) = conns()
+                        .position(|c| c.takeable() && !c.free.is_empty())
+                        .or_else(|| conns().position(|c| c.takeable()))
+                    else {
                         return Err(Errno::Busy);
                     };
                     let Some(conn) = s.conns.get_mut(index) else {
                         return Err(Errno::Busy);
                     };
+                    // Right after a close or reset, the hypervisor's new buffer is on
+                    // its way: not taken, retry (the C driver said ENOBUFS here).
+                    if conn.free.is_empty() && conn.after_close {
+                        return Err(Errno::Busy);
+                    }
                     let session = SessionRef { hmc_index: index as u8, generation: conn.generation };
                     // Another thread's SETHMCID on this same file may have won.
                     if file
@@ -408,7 +422,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 return Err(Errno::Io);
             }
             let Some(id) = conn.free.pop() else {
-                return Err(Errno::NoBufs);
+                return Err(if conn.after_close { Errno::Busy } else { Errno::NoBufs });
             };
             let lioba = match conn.bufs.get(id as usize) {
                 Some(Buf::Free { lioba }) => *lioba,

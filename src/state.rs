@@ -276,6 +276,10 @@ pub struct Conn {
     pub close_sent: bool,
     /// The buffer that carries the HMC ID during the open.
     pub id_buffer: u8,
+    /// The pool was last forgotten by a close (not by a reset or the handshake): the
+    /// hypervisor adds the next open's buffer after its Close Response, so SETHMCID
+    /// answers EBUSY (it is on its way: retry), not ENOBUFS, while none is free.
+    pub after_close: bool,
 }
 
 impl Conn {
@@ -293,6 +297,7 @@ impl Conn {
             close_pending: false,
             close_sent: false,
             id_buffer: 0,
+            after_close: false,
         }
     }
 
@@ -354,6 +359,7 @@ impl Conn {
         self.open_pending = false;
         self.close_pending = false;
         self.close_sent = false;
+        self.after_close = false;
     }
 
     /// Frees a connection that never opened (or whose open failed) but keeps its

@@ -103,6 +103,37 @@ fn sethmcid_errors() {
 }
 
 #[test]
+fn sethmcid_right_after_a_close_is_ebusy_until_the_new_buffer_comes() {
+    let rig = Rig::ready();
+    let a = File::new();
+    rig.open(&a, 1);
+    // The close completes; the hypervisor's buffer for the next open is still on its
+    // way (two clients racing: the second SETHMCID comes in this window).
+    rig.sim.hold_seeds(true);
+    rig.close(&a);
+    assert_eq!(rig.conn_state(0), ConnState::Free);
+    let b = File::new();
+    assert_eq!(rig.vmc.set_hmc_id(&b, &common::hmc_id(2)), Err(Errno::Busy), "retryable, not ENOBUFS");
+    assert_eq!(rig.vmc.wait_index(&b), None, "EBUSY takes no connection");
+    assert_eq!(rig.conn_state(0), ConnState::Free, "a third client can still have it");
+    rig.sim.hold_seeds(false);
+    rig.run();
+    rig.open(&b, 2);
+    assert_eq!(rig.round_trip(&b, b"after the race"), b"after the race");
+    assert_eq!(rig.protocol_errors(), 0);
+}
+
+#[test]
+fn sethmcid_before_the_hypervisor_gave_any_buffer_is_enobufs_and_keeps_the_connection() {
+    let rig = Rig::with(SimConfig { seed_buffers: false, ..SimConfig::default() }, Params::default());
+    assert_eq!(rig.vmc.driver_state(), DriverState::Ready);
+    let f = File::new();
+    assert_eq!(rig.vmc.set_hmc_id(&f, &common::hmc_id(1)), Err(Errno::NoBufs));
+    assert_eq!(rig.vmc.wait_index(&f), Some(0), "the file keeps the connection");
+    assert_eq!(rig.conn_state(0), ConnState::Initial);
+}
+
+#[test]
 fn write_while_the_open_is_in_flight_is_ebusy() {
     let rig = Rig::ready();
     let f = File::new();

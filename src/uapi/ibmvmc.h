@@ -14,8 +14,10 @@
  * Errno contract (this driver; see README "The driver core"):
  *   open       ENOMEM
  *   SETHMCID   EIO driver failed / session not initial / reset; EAGAIN driver not ready;
- *              EBUSY every connection taken, or right after a reset a file of the old
- *              session still copies out (retry); ENOBUFS no buffer yet (retry); EFAULT
+ *              EBUSY every connection taken, or right after a close the buffer for
+ *              the next open is on its way, or right after a reset a file of the old
+ *              session still copies out (retry); ENOBUFS no buffer from the
+ *              hypervisor since the handshake (retry); EFAULT
  *   QUERY      EFAULT
  *   write      EIO no session, not open, len > MTU, transport failure; EBUSY open in
  *              flight, no free send buffer, hypervisor queue full; EFAULT

@@ -8,7 +8,7 @@
  *   vmc_example [HMC-ID]
  *
  * 1. open /dev/ibmvmc, VMC_IOCTL_QUERY: is there a VMC and is the driver ready?
- * 2. VMC_IOCTL_SETHMCID with a 32-byte HMC ID (EAGAIN/ENOBUFS: not yet, try again);
+ * 2. VMC_IOCTL_SETHMCID with a 32-byte HMC ID (EAGAIN/ENOBUFS/EBUSY: not yet, try again);
  * 3. select() for writable: the hypervisor accepted the open (an exception or EBADFD
  *    from read() means it refused it or the channel was reset);
  * 4. send one message, select() for readable, read the answer with a buffer of the
@@ -100,9 +100,13 @@ int main(int argc, char **argv)
 	memset(hmc_id, ' ', sizeof(hmc_id));
 	memcpy(hmc_id, argc > 1 ? argv[1] : "vmc-example",
 	       strnlen(argc > 1 ? argv[1] : "vmc-example", HMC_ID_LEN));
-	/* Not ready yet (handshake, reset, no buffer from the hypervisor): try again. */
+	/*
+	 * Not ready yet (handshake, reset, no buffer from the hypervisor, or right
+	 * after another client's close, its buffer on the way): try again.
+	 */
 	for (tries = 0; (rc = ioctl(fd, VMC_IOCTL_SETHMCID, hmc_id)) < 0; tries++) {
-		if ((errno != EAGAIN && errno != ENOBUFS) || tries == 50)
+		if ((errno != EAGAIN && errno != ENOBUFS && errno != EBUSY) ||
+		    tries == 50)
 			return fail("VMC_IOCTL_SETHMCID");
 		usleep(100 * 1000);
 	}

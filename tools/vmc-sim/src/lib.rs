@@ -461,6 +461,13 @@ impl Sim {
         });
     }
 
+    /// While held, the seed buffer each connection gets after the capabilities
+    /// exchange and after each close is kept back (the partition sees the close
+    /// response, and no buffer yet); releasing sends the buffers owed.
+    pub fn hold_seeds(&self, hold: bool) {
+        self.with((), |s| s.hold_seeds(hold));
+    }
+
     /// The counters.
     pub fn stats(&self) -> SimStats {
         self.with(SimStats::default(), |s| s.stats)

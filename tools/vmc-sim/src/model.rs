@@ -141,6 +141,9 @@ pub(crate) struct State {
     /// an Initialize or Initialization Complete: its messages may predate the reset.
     stale: bool,
     pub(crate) caps_override: Option<Capabilities>,
+    /// While set, seed buffers wait in `seeds_owed` (bit per connection).
+    pub(crate) seeds_held: bool,
+    pub(crate) seeds_owed: u8,
     neg: Negotiated,
     pub(crate) conns: [Conn; MAX_HMCS],
     triggers: [Option<(u8, Trigger)>; MAX_TRIGGERS],
@@ -188,6 +191,8 @@ impl State {
             init_outstanding: 0,
             stale: false,
             caps_override: None,
+            seeds_held: false,
+            seeds_owed: 0,
             neg: Negotiated { max_hmcs: 0, pool: 0, mtu: 0 },
             conns: [const { Conn::new() }; MAX_HMCS],
             triggers: [None; MAX_TRIGGERS],
@@ -639,6 +644,10 @@ impl State {
         if !self.cfg.seed_buffers {
             return;
         }
+        if self.seeds_held {
+            self.seeds_owed |= 1u8.checked_shl(index as u32).unwrap_or(0);
+            return;
+        }
         let Some(lioba) = self.lioba(index as usize, 0) else {
             return;
         };
@@ -654,6 +663,19 @@ impl State {
             owner: BufferOwner::ManagementPartition,
             lioba,
         });
+    }
+
+    /// Holds seed buffers back (`hold`), or sends those owed while they were held.
+    pub(crate) fn hold_seeds(&mut self, hold: bool) {
+        self.seeds_held = hold;
+        if !hold {
+            let owed = core::mem::take(&mut self.seeds_owed);
+            for index in 0..8u8 {
+                if owed & (1 << index) != 0 {
+                    self.seed(index);
+                }
+            }
+        }
     }
 
     // ----- messages from the partition -----
