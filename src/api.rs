@@ -86,7 +86,8 @@ pub struct Query {
 pub struct Readiness {
     /// A message is queued: POLLIN | POLLRDNORM.
     pub readable: bool,
-    /// The session is open and a send buffer is free: POLLOUT | POLLWRNORM.
+    /// The session is open, a send buffer is free and fewer than half the
+    /// hypervisor's queue of our messages are in flight: POLLOUT | POLLWRNORM.
     pub writable: bool,
     /// The session was reset, closed or refused: POLLHUP | POLLERR.
     pub hangup: bool,

@@ -165,7 +165,8 @@ pub const fn contract(call: Call) -> &'static [(Errno, &'static str)] {
             ),
             (
                 Errno::Busy,
-                "the open is still in flight, no send buffer is free, or the hypervisor's queue is full; retry",
+                "the open is still in flight, no send buffer is free, or the hypervisor's queue is full (or half full \
+                 of our messages, LoPAR's limit); retry",
             ),
             (Errno::Fault, "a bad user pointer; nothing was sent"),
         ],

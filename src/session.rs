@@ -53,16 +53,19 @@ use crate::vmc::Vmc;
 impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     pub(crate) fn open_response(&self, status: Status, hmc_session: u8, hmc_index: u8, buffer_id: u16) {
         let woke = self.lock(|s| {
+            // The open was one of our messages in flight: writers of any connection
+            // may go once it is answered.
+            let held_back = !s.below_half_queue();
             let conn = match s.conns.get_mut(hmc_index as usize) {
                 Some(conn) if matches!(conn.state, ConnState::Opening | ConnState::Closing) => conn,
                 _ => {
                     s.stats.dropped_invalid += 1;
-                    return false;
+                    return None;
                 }
             };
             if conn.session != hmc_session || conn.open_pending {
                 s.stats.dropped_invalid += 1;
-                return false;
+                return None;
             }
             // The buffer that carried the HMC ID comes back to us. The response can only
             // mean the one buffer the open lent: one that names another (not ours to
@@ -87,9 +90,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 let to = if status.is_success() { ConnState::Ready } else { ConnState::Failed };
                 conn.set_state(to);
             }
-            true
+            Some(held_back)
         });
-        if woke {
+        if let Some(held_back) = woke {
+            if held_back {
+                self.wake_all();
+            }
             crate::trace_info!(
                 "hmc {=u8}: open response {} session {=u8}",
                 hmc_index,
@@ -108,18 +114,26 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     }
 
     pub(crate) fn close_response(&self, status: Status, hmc_session: u8, hmc_index: u8) {
-        let done = self.lock(|s| match s.conns.get_mut(hmc_index as usize) {
-            Some(conn) if conn.state == ConnState::Closing && conn.session == hmc_session && conn.close_sent => {
-                conn.forget();
-                conn.after_close = true;
-                true
-            }
-            _ => {
-                s.stats.dropped_invalid += 1;
-                false
+        let done = self.lock(|s| {
+            // The close, and any message of ours the hypervisor still held for this
+            // session, were in flight: writers of other connections may go.
+            let held_back = !s.below_half_queue();
+            match s.conns.get_mut(hmc_index as usize) {
+                Some(conn) if conn.state == ConnState::Closing && conn.session == hmc_session && conn.close_sent => {
+                    conn.forget();
+                    conn.after_close = true;
+                    Some(held_back)
+                }
+                _ => {
+                    s.stats.dropped_invalid += 1;
+                    None
+                }
             }
         });
-        if done {
+        if let Some(held_back) = done {
+            if held_back {
+                self.wake_all();
+            }
             crate::trace_info!(
                 "hmc {=u8}: closed, status {} session {=u8}",
                 hmc_index,

@@ -74,9 +74,13 @@ pub enum ConnState {
 pub enum Buf {
     /// Never added, or removed, or forgotten at close or reset.
     Invalid,
-    /// Owned by the hypervisor: it was added for hypervisor-to-partition messages, or we
-    /// sent a message in it. A Signal from the hypervisor hands it back to us.
+    /// Owned by the hypervisor: it was added for hypervisor-to-partition messages. A
+    /// Signal from the hypervisor hands it to us.
     Hypervisor { lioba: u32 },
+    /// Owned by the hypervisor, holding a message we sent: one of our messages in
+    /// flight (LoPAR's half-queue rule counts these). A Signal from the hypervisor
+    /// hands it back to us.
+    Sent { lioba: u32 },
     /// Ours and unused: on the free stack, ready for a write.
     Free { lioba: u32 },
     /// Reserved by a writer that is filling it and sending it.
@@ -276,6 +280,8 @@ pub struct Conn {
     pub close_sent: bool,
     /// The buffer that carries the HMC ID during the open.
     pub id_buffer: u8,
+    /// How many of the pool are [`Buf::Sent`] (kept by [`Conn::set_buf`]).
+    pub sent: u16,
     /// The pool was last forgotten by a close (not by a reset or the handshake): the
     /// hypervisor adds the next open's buffer after its Close Response, so SETHMCID
     /// answers EBUSY (it is on its way: retry), not ENOBUFS, while none is free.
@@ -298,6 +304,7 @@ impl Conn {
             close_sent: false,
             id_buffer: 0,
             after_close: false,
+            sent: 0,
         }
     }
 
@@ -323,6 +330,12 @@ impl Conn {
         if let Some(buf) = self.bufs.get_mut(id as usize) {
             if *buf != to {
                 crate::trace_debug!("hmc {=u8}: buffer {=u8} {} -> {}", index, id, *buf, to);
+                if matches!(buf, Buf::Sent { .. }) {
+                    self.sent = self.sent.saturating_sub(1);
+                }
+                if matches!(to, Buf::Sent { .. }) {
+                    self.sent += 1;
+                }
                 *buf = to;
             }
         }
@@ -354,6 +367,7 @@ impl Conn {
         );
         self.bump_generation();
         self.bufs = [Buf::Invalid; MAX_POOL];
+        self.sent = 0;
         self.free = IdStack::new();
         self.rx = IdRing::new();
         self.open_pending = false;
@@ -400,10 +414,23 @@ impl Conn {
                 Buf::Writing { .. } | Buf::Receiving { .. } | Buf::Queued { .. } | Buf::Reading { .. } => {
                     counts.1 += 1
                 }
-                Buf::Hypervisor { .. } | Buf::OpenLent { .. } => counts.2 += 1,
+                Buf::Hypervisor { .. } | Buf::Sent { .. } | Buf::OpenLent { .. } => counts.2 += 1,
             }
         }
         counts
+    }
+}
+
+impl Conn {
+    /// Our messages of this connection the hypervisor has not answered: those in
+    /// [`Buf::Sent`], and an Interface Open or Close awaiting its response.
+    pub fn in_flight(&self) -> u32 {
+        let awaiting = match self.state {
+            ConnState::Opening => !self.open_pending,
+            ConnState::Closing => self.close_sent,
+            _ => false,
+        };
+        self.sent as u32 + awaiting as u32
     }
 }
 
@@ -545,6 +572,21 @@ impl State {
                 hcall_by_code: [0; HCALL_SLOTS],
             },
         }
+    }
+
+    /// LoPAR: the partition keeps its outstanding messages to at most half of the
+    /// hypervisor's queue (its CRQ size, from the capabilities exchange). Whether one
+    /// more write may go out under that rule (false before the exchange).
+    pub fn below_half_queue(&self) -> bool {
+        let Some(n) = self.negotiated else {
+            return false;
+        };
+        let limit = (n.hv_crq_size as u32 / 2).max(1);
+        let mut in_flight = 0;
+        for conn in &self.conns {
+            in_flight += conn.in_flight();
+        }
+        in_flight < limit
     }
 
     /// Moves the driver to `to`, logging the change (if it is one).

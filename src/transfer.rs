@@ -6,10 +6,10 @@
 //! A buffer's owner ([`Buf`], changed only through `Conn::set_buf`):
 //!
 //! ```text
-//!   Invalid --(1)--> Free --(2)--> Writing --(3)--> Hypervisor --(6)--> Receiving
-//!     ^  \            ^  ^            |                ^                 |   |
-//!     |   \           |  +----(4)-----+                |                (7) (8)
-//!    (12)  +---(5)----|--------------------------------+                 |   |
+//!   Invalid --(1)--> Free --(2)--> Writing --(3)--> Sent -------(6)--> Receiving
+//!     ^  \            ^  ^            |                                  ^ |   |
+//!     |   \           |  +----(4)-----+                                 | (7) (8)
+//!    (12)  +---(5)----|---------------------------> Hypervisor --(6)----+ |   |
 //!     |               +--------------------(8)-------------------------------+
 //!   Free             +--(10)-- Reading <--(9)-- Queued <---------------------+
 //!                    v            |               ^
@@ -21,10 +21,13 @@
 //!
 //! 1. `add_buffer`: the hypervisor adds a buffer for our messages.
 //! 2. `write`: a writer takes a free buffer (and its memory, in the same step).
-//! 3. `write`: RDMA done, the Signal goes out: the hypervisor has it.
+//! 3. `write`: RDMA done, the Signal goes out: the hypervisor has it, one of our
+//!    messages in flight. A write goes out only while fewer than half the
+//!    hypervisor's queue (its CRQ size) are in flight (LoPAR), else EBUSY.
 //! 4. `write`: the copy, RDMA or Signal failed: ours again, nothing sent.
 //! 5. `add_buffer`: the hypervisor adds a buffer for its own messages.
-//! 6. `signal`: the hypervisor signals a message in it.
+//! 6. `signal`: the hypervisor signals a message in it (for a `Sent` buffer, the
+//!    answer: one fewer of ours in flight).
 //! 7. `signal`: the RDMA in succeeded: queued for the session's reader.
 //! 8. `signal`: the RDMA failed, or the Signal's length was bad: the message is
 //!    dropped (and counted), the buffer is ours.
@@ -162,7 +165,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             let ours = conn
                 .bufs
                 .iter()
-                .filter(|b| !matches!(b, Buf::Invalid | Buf::Hypervisor { .. } | Buf::OpenLent { .. }))
+                .filter(|b| !matches!(b, Buf::Invalid | Buf::Hypervisor { .. } | Buf::Sent { .. } | Buf::OpenLent { .. }))
                 .count();
             if ours <= 1 {
                 return Some((Status::NoBuffer, crate::wire::INVALID_BUFFER_ID));
@@ -208,20 +211,32 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 return None;
             }
             let id = buffer_id as u8;
-            let Some(&Buf::Hypervisor { lioba }) = conn.bufs.get(id as usize) else {
-                return None;
+            let (lioba, answered) = match conn.bufs.get(id as usize) {
+                Some(&Buf::Hypervisor { lioba }) => (lioba, false),
+                Some(&Buf::Sent { lioba }) => (lioba, true),
+                _ => return None,
             };
+            // A message of ours answered: one fewer in flight, which may let a writer
+            // of any connection go (see `write`).
+            let held_back = answered && !s.below_half_queue();
+            let conn = s.conns.get_mut(hmc_index as usize)?;
             // Bounded by the buffer (and MTU) size: the C driver once trusted it
             // (defect 14). The Signal still hands the buffer over (LoPAR: the sender
             // gives up the buffer it signals), so it becomes a free one of ours rather
             // than one nobody holds.
             if msg_len == 0 || msg_len > negotiated.mtu {
                 conn.release_buffer(id, lioba);
-                return Some(Err(id));
+                return Some((Err(id), held_back));
             }
             // In transit: ours, but not yet readable.
             conn.set_buf(id, Buf::Receiving { lioba });
-            Some(Ok((id, lioba, conn.generation)))
+            Some((Ok((id, lioba, conn.generation)), held_back))
+        });
+        let accepted = accepted.map(|(accepted, held_back)| {
+            if held_back {
+                self.wake_all();
+            }
+            accepted
         });
         let accepted = match accepted {
             Some(Err(id)) => {
@@ -377,6 +392,15 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             if len == 0 {
                 return Ok(None);
             }
+            if conn.free.is_empty() {
+                return Err(Errno::Busy);
+            }
+            // LoPAR: no more of our messages in flight than half the hypervisor's queue.
+            if !s.below_half_queue() {
+                crate::trace_debug!("hmc {=u8}: write held back: half the hypervisor's queue in flight", index);
+                return Err(Errno::Busy);
+            }
+            let conn = s.conns.get_mut(index as usize).ok_or(Errno::Io)?;
             let id = conn.free.pop().ok_or(Errno::Busy)?;
             let Some(&Buf::Free { lioba }) = conn.bufs.get(id as usize) else {
                 return Err(Errno::Io);
@@ -432,7 +456,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                     rc
                 );
                 if let Some(conn) = s.conns.get_mut(index as usize) {
-                    conn.set_buf(id, Buf::Hypervisor { lioba });
+                    conn.set_buf(id, Buf::Sent { lioba });
                 }
                 rc = self.send_locked(s, CrqRepr::Vmc(signal));
                 if rc.is_success() {
@@ -584,7 +608,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 Some(conn) => match conn.state {
                     ConnState::Ready => Readiness {
                         readable: !conn.rx.is_empty(),
-                        writable: !conn.free.is_empty(),
+                        writable: !conn.free.is_empty() && s.below_half_queue(),
                         hangup: false,
                     },
                     ConnState::Initial | ConnState::Opening => Readiness::default(),

@@ -285,6 +285,6 @@ mod tests {
     #[test]
     fn error_messages_name_the_errno_and_its_meaning() {
         let e = Error::new(Op::Write, "write 10 bytes", libc::EBUSY);
-        assert_eq!(e.to_string(), "write 10 bytes: EBUSY: the open is still in flight, no send buffer is free, or the hypervisor's queue is full; retry");
+        assert_eq!(e.to_string(), "write 10 bytes: EBUSY: the open is still in flight, no send buffer is free, or the hypervisor's queue is full (or half full of our messages, LoPAR's limit); retry");
     }
 }

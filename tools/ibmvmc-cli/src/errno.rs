@@ -84,7 +84,7 @@ mod tests {
     fn meanings_depend_on_the_call() {
         assert_eq!(
             describe(Op::Write, libc::EBUSY),
-            "EBUSY: the open is still in flight, no send buffer is free, or the hypervisor's queue is full; retry"
+            "EBUSY: the open is still in flight, no send buffer is free, or the hypervisor's queue is full (or half full of our messages, LoPAR's limit); retry"
         );
         assert!(meaning(Op::SetHmcId, libc::EBUSY).contains("every HMC connection is taken"));
         assert!(meaning(Op::Read, libc::EIO).contains("no session"));
