@@ -205,6 +205,9 @@ pub trait Timers: Sync {
     /// Microseconds since an arbitrary point, monotonic.
     fn now_us(&self) -> u64;
 
+    /// Nanoseconds on the same clock (for the statistics of how long the lock is held).
+    fn now_ns(&self) -> u64;
+
     /// Arms timer `slot` (below [`TIMER_SLOTS`](crate::TIMER_SLOTS)) to fire
     /// `delay_us` from now, replacing the slot's earlier deadline if any. When it fires
     /// the platform calls [`Vmc::timer_expired`](crate::Vmc::timer_expired) with the
@@ -220,6 +223,9 @@ pub trait Timers: Sync {
 impl<T: Timers + ?Sized> Timers for &T {
     fn now_us(&self) -> u64 {
         (**self).now_us()
+    }
+    fn now_ns(&self) -> u64 {
+        (**self).now_ns()
     }
     fn arm(&self, slot: u8, delay_us: u64) {
         (**self).arm(slot, delay_us)

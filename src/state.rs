@@ -521,6 +521,13 @@ pub struct Stats {
     /// Resets because a send of ours failed for good or the partner stopped
     /// answering ([`ResetCause::Stalled`]).
     pub resets_stalled: u64,
+    /// Writes that reached the locked RDMA and Signal, and the nanoseconds they held
+    /// the lock (interrupts off) for those two hcalls: in all, and the longest.
+    pub write_locked: u64,
+    /// See [`Stats::write_locked`].
+    pub write_locked_ns: u64,
+    /// See [`Stats::write_locked`].
+    pub write_locked_max_ns: u64,
     /// Hcalls that failed (any code but success), all kinds together (busy and
     /// long-busy only once the retries were exhausted).
     pub hcall_failures: u64,
@@ -568,6 +575,9 @@ impl State {
                 resets_suspended: 0,
                 resets_partner_restarted: 0,
                 resets_stalled: 0,
+                write_locked: 0,
+                write_locked_ns: 0,
+                write_locked_max_ns: 0,
                 hcall_failures: 0,
                 hcall_by_code: [0; HCALL_SLOTS],
             },
@@ -595,6 +605,13 @@ impl State {
             crate::trace_info!("driver: state {} -> {}", self.driver, to);
             self.driver = to;
         }
+    }
+
+    /// Counts a write's locked RDMA and Signal that took `ns`.
+    pub fn count_write_locked(&mut self, ns: u64) {
+        self.stats.write_locked += 1;
+        self.stats.write_locked_ns = self.stats.write_locked_ns.saturating_add(ns);
+        self.stats.write_locked_max_ns = self.stats.write_locked_max_ns.max(ns);
     }
 
     /// Counts a failed hcall.

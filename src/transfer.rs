@@ -442,6 +442,8 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 // Reset while we copied: the buffer belongs to nobody now.
                 _ => return Err(Errno::Io),
             }
+            // The time the RDMA and the Signal keep the lock (interrupts off), counted.
+            let start = self.timers.now_ns();
             let message = guard.bytes().get(..len).unwrap_or_default();
             let mut rc = while_busy(|| self.dev.rdma_to_hv(message, ioba, lioba), |rc| *rc);
             // Our use of the memory ends here, before the buffer changes hands: the
@@ -462,6 +464,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 if rc.is_success() {
                     s.stats.msgs_out += 1;
                     s.stats.bytes_out += len as u64;
+                    s.count_write_locked(self.timers.now_ns().saturating_sub(start));
                     return Ok(len);
                 }
             } else {
@@ -478,6 +481,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             if let Some(conn) = s.conns.get_mut(index as usize) {
                 conn.release_buffer(id, lioba);
             }
+            s.count_write_locked(self.timers.now_ns().saturating_sub(start));
             Err(if rc == HcallRc::DROPPED || rc.is_busy() { Errno::Busy } else { Errno::Io })
         });
         if sent.is_err() {

@@ -22,7 +22,7 @@ out="$REPO/target/vm/$arch/bench-pseries"
 "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench-pseries.plan" --ko "$ko" \
     --prog "$bin/vmc_bench" --qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc \
     --file "${kit[0]}" --file "${kit[1]}" --tolerate-splats --out "$out" >&2
-python3 - "$out/console.log" <<'PY'
+python3 - "$out/console.log" "$out" <<'PY'
 import re, sys
 rows = {}
 for line in open(sys.argv[1], errors="replace"):
@@ -46,4 +46,15 @@ if "c" in rows and "rs" in rows:
 if "c" in rows and "rs-bh0" in rows:
     c, r = rows["c"], rows["rs-bh0"]
     print(f"{'ratio bh_mode=0 / C':28} {r[0]/c[0]:9.2f} {r[1]/c[1]:9.2f} {r[2]/c[2]:9.2f}")
+# How long a write's locked RDMA and Signal kept interrupts off (ibmvmc.ko's stats).
+for name, what in (("stats-rs.txt", "64-byte echoes"), ("stats-mtu16k.txt", "1..16384 bytes")):
+    try:
+        stats = dict(l.split() for l in open(f"{sys.argv[2]}/{name}") if len(l.split()) == 2)
+    except OSError:
+        continue
+    n = int(stats.get("write_locked", 0))
+    if n:
+        avg = int(stats["write_locked_ns"]) / n / 1000
+        top = int(stats["write_locked_max_ns"]) / 1000
+        print(f"ibmvmc.ko lock held for a write's RDMA + Signal, {what}: {n} writes, avg {avg:.1f} us, max {top:.1f} us")
 PY

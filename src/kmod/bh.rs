@@ -27,6 +27,9 @@ impl Timers for KernelTimers {
     fn now_us(&self) -> u64 {
         ffi::now_ns() / 1000
     }
+    fn now_ns(&self) -> u64 {
+        ffi::now_ns()
+    }
     fn arm(&self, slot: u8, delay_us: u64) {
         ffi::timer_arm(slot, delay_us);
     }

@@ -312,7 +312,11 @@ fn write_stats(out: &mut Text<'_>, instance: &crate::instance::Instance) -> core
         ("resets_partner_gone", s.resets_partner_gone),
         ("resets_suspended", s.resets_suspended),
         ("resets_partner_restarted", s.resets_partner_restarted),
+        ("resets_stalled", s.resets_stalled),
         ("hcall_failures", s.hcall_failures),
+        ("write_locked", s.write_locked),
+        ("write_locked_ns", s.write_locked_ns),
+        ("write_locked_max_ns", s.write_locked_max_ns),
     ];
     writeln!(out, "state {}", instance.vmc.query().state)?;
     for (name, value) in counters {

@@ -344,6 +344,9 @@ impl Timers for BenchTimers {
     fn now_us(&self) -> u64 {
         0
     }
+    fn now_ns(&self) -> u64 {
+        0
+    }
     fn arm(&self, _slot: u8, _delay_us: u64) {}
     fn disarm(&self, _slot: u8) {}
 }

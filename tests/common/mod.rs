@@ -61,6 +61,9 @@ impl Timers for Clock {
     fn now_us(&self) -> u64 {
         self.now.load(Ordering::Acquire)
     }
+    fn now_ns(&self) -> u64 {
+        self.now_us() * 1000
+    }
     fn arm(&self, slot: u8, delay_us: u64) {
         self.arms.fetch_add(1, Ordering::Relaxed);
         let at = self.now_us().saturating_add(delay_us);

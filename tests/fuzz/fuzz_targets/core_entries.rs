@@ -138,6 +138,9 @@ impl Timers for FuzzClock {
     fn now_us(&self) -> u64 {
         self.now.load(Ordering::Acquire)
     }
+    fn now_ns(&self) -> u64 {
+        self.now_us() * 1000
+    }
     fn arm(&self, slot: u8, delay_us: u64) {
         let at = self.now_us().saturating_add(delay_us);
         if let Some(d) = self.deadlines.lock().unwrap().get_mut(slot as usize) {
