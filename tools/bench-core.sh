@@ -8,11 +8,15 @@
 # Counts instructions, not time, in the style of tools/bench-executor.sh: each measured
 # function runs under callgrind with collection toggled on for that function only, for
 # N and 2N messages; (Ir(2N) - Ir(N)) / N is the cost of one message with setup and
-# call overhead cancelled. Everything is measured in two builds:
-#   - DEFMT_LOG=debug (the default from .cargo/config.toml, as the module is built):
-#     the core's trace call sites compiled in, logging into the host logger;
+# call overhead cancelled. Everything is measured in three configurations:
 #   - DEFMT_LOG=off: the call sites compiled out (built in a target dir of its own, as
-#     defmt-macros rebuilds everything when DEFMT_LOG changes).
+#     defmt-macros rebuilds everything when DEFMT_LOG changes);
+#   - compiled in, level debug: DEFMT_LOG=trace (the default from .cargo/config.toml, as
+#     Kbuild builds the module), the run-time level at debug, logging into the host
+#     logger (5 frames a message);
+#   - shipped: the same build, the run-time level at info (the module's default
+#     trace_level): every call site compiled in, the per-message ones filtered out by
+#     the level load and compare.
 # The bench binary counts heap allocations across its measured loop with a counting
 # global allocator and fails if there are any.
 #
@@ -51,7 +55,8 @@ for line in sys.stdin:
 ' || true
 }
 
-# The default build takes DEFMT_LOG from .cargo/config.toml, not from the caller.
+# The default build takes DEFMT_LOG from .cargo/config.toml, not from the caller; it runs
+# both at level debug and at level info.
 BIN_DEBUG=$(build debug -u DEFMT_LOG)
 if [ ! -x "$BIN_DEBUG" ]; then
     tail -30 "$OUT/build.debug.log" >&2
@@ -70,24 +75,27 @@ declare -A ALLOCS=()   # allocations counted by the bench runs, by build.pool.le
 declare -A SUMMARY=()  # the bench's summary line of a core run, by build.len
 declare -A IR=()       # instructions per message, by build.pool.len.direction
 RUN_IR=0
+# The configurations ("builds"): off = BIN_OFF; debug and info = BIN_DEBUG at that
+# run-time level.
+declare -A NAME=([off]="DEFMT_LOG=off" [debug]="compiled in, level debug" [info]="shipped: compiled in, level info")
 
 # Runs <loop> with <pool>, <len> and <messages> under callgrind, collecting inside
 # <function> only; sets RUN_IR to the instructions counted and adds the run's
 # allocation count to ALLOCS[<key>].
 run_one() {
     local key=$1 build=$2 function=$3 loop=$4 pool=$5 len=$6 messages=$7
-    local bin=$BIN_DEBUG tag="$2.$3.$5.$6.$7"
-    [ "$build" = off ] && bin=$BIN_OFF
+    local bin=$BIN_DEBUG level=$build tag="$2.$3.$5.$6.$7"
+    if [ "$build" = off ]; then bin=$BIN_OFF level=debug; fi
     if ! valgrind --tool=callgrind --callgrind-out-file="$OUT/$tag.out" --toggle-collect="$function" \
-        "$bin" "$loop" "$pool" "$len" "$messages" >"$OUT/$tag.stdout" 2>"$OUT/$tag.stderr"; then
+        "$bin" "$loop" "$pool" "$len" "$messages" "$level" >"$OUT/$tag.stdout" 2>"$OUT/$tag.stderr"; then
         grep -v '^==' "$OUT/$tag.stderr" |
-            sed "s/^/[DEFMT_LOG=$build $function pool=$pool len=$len n=$messages] /" >&2 || true
+            sed "s/^/[${NAME[$build]}: $function pool=$pool len=$len n=$messages] /" >&2 || true
         STATUS=1
     fi
     local allocs
     allocs=$(sed -n 's/.*allocs=\([0-9]*\).*/\1/p' "$OUT/$tag.stdout")
     if [ -z "$allocs" ]; then
-        echo "[DEFMT_LOG=$build $function pool=$pool len=$len n=$messages] no allocation count reported" >&2
+        echo "[${NAME[$build]}: $function pool=$pool len=$len n=$messages] no allocation count reported" >&2
         STATUS=1
         allocs=0
     fi
@@ -106,7 +114,7 @@ per_message() {
     IR[$key]=$(awk -v a="$one" -v b="$two" -v n="$N" 'BEGIN { printf "%.1f", (b - a) / n }')
 }
 
-for build in off debug; do
+for build in off debug info; do
     for pool in "${POOLS[@]}"; do
         for len in "${LENS[@]}"; do
             per_message "$build.$pool.$len.out" "$build" outbound_one core "$pool" "$len"
@@ -122,43 +130,53 @@ done
 echo "Instructions per message through the ibmvmc core (RDMA = memcpy), N=$N and 2N messages per run"
 echo "overhead = Ir/message - baseline (the same user and RDMA copies and one CRQ entry emitted or parsed, no core)"
 echo
-FMT='%4s %5s %-9s | %13s %15s | %8s | %14s %14s | %10s\n'
+echo "DEFMT_LOG=off: trace call sites compiled out; in, debug: compiled in (DEFMT_LOG=trace), run-time"
+echo "level debug, into the host logger; shipped (info): shipped: compiled in, level info (the module's"
+echo "build and its default trace_level)"
+echo
+FMT='%4s %5s %-9s | %13s %15s %15s | %8s | %14s %14s %18s | %12s\n'
 # shellcheck disable=SC2059
-printf "$FMT" pool bytes direction 'DEFMT_LOG=off' 'DEFMT_LOG=debug' baseline 'overhead (off)' 'overhead (dbg)' 'allocs o/d'
+printf "$FMT" pool bytes direction 'DEFMT_LOG=off' 'in, debug' 'shipped (info)' baseline \
+    'overhead (off)' 'overhead (dbg)' 'overhead (shipped)' 'allocs o/d/s'
 # shellcheck disable=SC2059
-printf "$FMT" ---- ----- --------- ------------- --------------- -------- -------------- -------------- ----------
+printf "$FMT" ---- ----- --------- ------------- --------------- --------------- -------- \
+    -------------- -------------- ------------------ ------------
 for len in "${LENS[@]}"; do
     for pool in "${POOLS[@]}"; do
         for dir in out in; do
             off=${IR[off.$pool.$len.$dir]}
             dbg=${IR[debug.$pool.$len.$dir]}
+            shipped=${IR[info.$pool.$len.$dir]}
             base=${IR[base.$pool.$len.$dir]}
             name=$([ "$dir" = out ] && echo outbound || echo inbound)
             # shellcheck disable=SC2059
-            printf "$FMT" "$pool" "$len" "$name" "$off" "$dbg" "$base" \
+            printf "$FMT" "$pool" "$len" "$name" "$off" "$dbg" "$shipped" "$base" \
                 "$(awk -v a="$off" -v b="$base" 'BEGIN { printf "%.1f", a - b }')" \
                 "$(awk -v a="$dbg" -v b="$base" 'BEGIN { printf "%.1f", a - b }')" \
-                "${ALLOCS[off.$pool.$len.$dir]}/${ALLOCS[debug.$pool.$len.$dir]}"
+                "$(awk -v a="$shipped" -v b="$base" 'BEGIN { printf "%.1f", a - b }')" \
+                "${ALLOCS[off.$pool.$len.$dir]}/${ALLOCS[debug.$pool.$len.$dir]}/${ALLOCS[info.$pool.$len.$dir]}"
         done
     done
 done
 TOTAL_ALLOCS=0
 for key in "${!ALLOCS[@]}"; do TOTAL_ALLOCS=$((TOTAL_ALLOCS + ALLOCS[$key])); done
 echo
-echo "heap allocations in all measured loops (core and baseline, both builds): $TOTAL_ALLOCS"
-for len in "${LENS[@]}"; do
-    echo "DEFMT_LOG=debug, $len bytes: ${SUMMARY[debug.$len]:-?}"
+echo "heap allocations in all measured loops (core and baseline, all configurations): $TOTAL_ALLOCS"
+for build in debug info; do
+    for len in "${LENS[@]}"; do
+        echo "${NAME[$build]}, $len bytes: ${SUMMARY[$build.$len]:-?}"
+    done
 done
 
 # The two pool sizes must cost the same.
-for build in off debug; do
+for build in off debug info; do
     for len in "${LENS[@]}"; do
         for dir in out in; do
             small=${IR[$build.${POOLS[0]}.$len.$dir]}
             large=${IR[$build.${POOLS[1]}.$len.$dir]}
             if ! awk -v a="$small" -v b="$large" -v max="$MAX_POOL_DIFF_PCT" \
                 'BEGIN { d = (b - a) / a * 100; if (d < 0) d = -d; exit !(d <= max) }'; then
-                echo "FAIL: DEFMT_LOG=$build, $len bytes, $dir: pool ${POOLS[0]} costs $small," \
+                echo "FAIL: ${NAME[$build]}, $len bytes, $dir: pool ${POOLS[0]} costs $small," \
                     "pool ${POOLS[1]} costs $large (more than $MAX_POOL_DIFF_PCT% apart)" >&2
                 STATUS=1
             fi

@@ -24,17 +24,20 @@
 //! process exits non-zero if they did (or if any message went missing).
 //!
 //! ```text
-//! core_messages <core|baseline|all> <pool> <len> <n>
+//! core_messages <core|baseline|all> <pool> <len> <n> [level]
 //!     set up (pool = buf_pool_size, 16..=64), then run the measured loop(s) n times:
-//!     core: outbound_one + inbound_one; baseline: the two baselines; all: both
+//!     core: outbound_one + inbound_one; baseline: the two baselines; all: both;
+//!     level: the run-time trace level (default debug; the module ships with info)
 //! core_messages            (as `cargo bench`) a quick wall-clock run of each size
 //! ```
 //!
-//! Logging: with the default `DEFMT_LOG=debug` (`.cargo/config.toml`) the core's trace
-//! call sites are compiled in and log into `ibmvmc-hostlog`, which keeps frames in a
-//! growing `Vec` (a host artefact: the module's ring is fixed). Before the measured
-//! loop that capture is pre-grown so it does not reallocate during the loop; see
-//! [`presize_logger`]. With `DEFMT_LOG=off` there is nothing to log.
+//! Logging: with the default `DEFMT_LOG=trace` (`.cargo/config.toml`, as the module is
+//! built) the core's trace call sites are compiled in and, at the run-time level debug,
+//! log into `ibmvmc-hostlog`, which keeps frames in a growing `Vec` (a host artefact:
+//! the module's ring is fixed). Before the measured loop that capture is pre-grown so it
+//! does not reallocate during the loop; see [`presize_logger`]. At the level info (the
+//! module's default) the per-message call sites only load and compare the level. With
+//! `DEFMT_LOG=off` there is nothing to log.
 
 use std::alloc::GlobalAlloc;
 use std::alloc::Layout;
@@ -722,9 +725,16 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
 
 fn main() -> ExitCode {
     // With call sites compiled in, measure them at debug (the level a support engineer
-    // switches on), as before the run-time level existed.
+    // switches on), as before the run-time level existed, unless a level is given
+    // (`info`, the module's default, is what ships).
     ibmvmc::trace::set_level(ibmvmc::trace::Level::Debug);
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let mut args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if args.len() == 5 {
+        let Some(level) = args.pop().and_then(|l| ibmvmc::trace::Level::parse(l.as_bytes())) else {
+            return fail("unknown trace level (off, error, warn, info, debug, trace)");
+        };
+        ibmvmc::trace::set_level(level);
+    }
     if let [which, pool, len, n] = args.as_slice() {
         let which = match which.as_str() {
             "core" => Which::Core,
@@ -733,7 +743,7 @@ fn main() -> ExitCode {
             other => return fail(&format!("unknown loop {other} (core, baseline, all)")),
         };
         let (Ok(pool), Ok(len), Ok(n)) = (pool.parse(), len.parse(), n.parse()) else {
-            return fail("usage: core_messages <core|baseline|all> <pool> <len> <n>");
+            return fail("usage: core_messages <core|baseline|all> <pool> <len> <n> [level]");
         };
         return match run(which, pool, len, n, false) {
             Ok(()) => ExitCode::SUCCESS,
@@ -741,7 +751,7 @@ fn main() -> ExitCode {
         };
     }
     if !args.is_empty() {
-        return fail("usage: core_messages <core|baseline|all> <pool> <len> <n>");
+        return fail("usage: core_messages <core|baseline|all> <pool> <len> <n> [level]");
     }
     // `cargo bench`: a quick wall-clock run of each pool size (one process; each run
     // builds its own driver).
