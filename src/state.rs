@@ -280,7 +280,9 @@ pub struct Conn {
     pub close_sent: bool,
     /// The buffer that carries the HMC ID during the open.
     pub id_buffer: u8,
-    /// How many of the pool are [`Buf::Sent`] (kept by [`Conn::set_buf`]).
+    /// How many of the pool are [`Buf::Writing`] or [`Buf::Sent`] (kept by
+    /// [`Conn::set_buf`]): a writer counts from the step that takes its buffer, so
+    /// concurrent writers cannot pass the half-queue check together.
     pub sent: u16,
     /// The pool was last forgotten by a close (not by a reset or the handshake): the
     /// hypervisor adds the next open's buffer after its Close Response, so SETHMCID
@@ -330,10 +332,10 @@ impl Conn {
         if let Some(buf) = self.bufs.get_mut(id as usize) {
             if *buf != to {
                 crate::trace_debug!("hmc {=u8}: buffer {=u8} {} -> {}", index, id, *buf, to);
-                if matches!(buf, Buf::Sent { .. }) {
+                if matches!(buf, Buf::Writing { .. } | Buf::Sent { .. }) {
                     self.sent = self.sent.saturating_sub(1);
                 }
-                if matches!(to, Buf::Sent { .. }) {
+                if matches!(to, Buf::Writing { .. } | Buf::Sent { .. }) {
                     self.sent += 1;
                 }
                 *buf = to;
@@ -423,7 +425,8 @@ impl Conn {
 
 impl Conn {
     /// Our messages of this connection the hypervisor has not answered: those in
-    /// [`Buf::Sent`], and an Interface Open or Close awaiting its response.
+    /// [`Buf::Sent`] (and in [`Buf::Writing`], on their way), and an Interface Open
+    /// or Close awaiting its response.
     pub fn in_flight(&self) -> u32 {
         let awaiting = match self.state {
             ConnState::Opening => !self.open_pending,

@@ -93,3 +93,33 @@ fn an_open_in_flight_counts_against_the_queue() {
         assert_eq!(rig.read(&f, 4096), Ok(vec![i; 20]));
     }
 }
+
+#[test]
+fn writers_filling_their_buffers_at_once_count_against_the_queue() {
+    let rig = rig(1);
+    let f = File::new();
+    rig.open(&f, 1);
+    rig.sim.hold_responses(true);
+    for i in 0..3u8 {
+        assert_eq!(rig.write(&f, &[i; 40]), Ok(40));
+    }
+    // A fourth writer is copying from user space (its buffer taken, nothing sent yet)
+    // when a fifth comes: only one of them fits.
+    let mut inner = None;
+    let outer = rig.vmc.write(&f, 40, |bytes| {
+        bytes.fill(3);
+        inner = Some(rig.vmc.write(&f, 40, |bytes| {
+            bytes.fill(4);
+            Ok(())
+        }));
+        Ok(())
+    });
+    assert_eq!(outer, Ok(40));
+    assert_eq!(inner, Some(Err(Errno::Busy)), "the writer still copying counts as in flight");
+    assert_eq!(rig.sim.stats().signals_in, 4);
+    rig.sim.hold_responses(false);
+    rig.run();
+    for i in 0..4u8 {
+        assert_eq!(rig.read(&f, 4096), Ok(vec![i; 40]));
+    }
+}
