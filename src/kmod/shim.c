@@ -64,44 +64,25 @@ static void ibmvmc_bh_fn(struct work_struct *work)
 
 static DECLARE_WORK(ibmvmc_bh_work, ibmvmc_bh_fn);
 static struct workqueue_struct *ibmvmc_bh_wq;
-/*
- * The check of @ibmvmc_bh_stopped and the queue_work() are one step under this lock,
- * so that no pend can queue the work after ibmvmc_bh_stop() has cancelled it (a waker
- * in an irq_work or hrtimer still running during unload did, before). Raw: pends come
- * from hard IRQ and from inside the core's raw critical section.
- */
-static DEFINE_RAW_SPINLOCK(ibmvmc_bh_lock);
 static bool ibmvmc_bh_stopped = true;
 
 /* mode 0: system_bh_wq (softirq context); 1: system_highpri_wq (process context). */
 void ibmvmc_bh_start(int mode)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&ibmvmc_bh_lock, flags);
 	ibmvmc_bh_wq = mode ? system_highpri_wq : system_bh_wq;
-	ibmvmc_bh_stopped = false;
-	raw_spin_unlock_irqrestore(&ibmvmc_bh_lock, flags);
+	WRITE_ONCE(ibmvmc_bh_stopped, false);
 }
 
 void ibmvmc_bh_pend(void)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&ibmvmc_bh_lock, flags);
-	if (!ibmvmc_bh_stopped)
+	if (!READ_ONCE(ibmvmc_bh_stopped))
 		queue_work(ibmvmc_bh_wq, &ibmvmc_bh_work);
-	raw_spin_unlock_irqrestore(&ibmvmc_bh_lock, flags);
 }
 
 /* After this returns no poll runs and none will be scheduled. Process context only. */
 void ibmvmc_bh_stop(void)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&ibmvmc_bh_lock, flags);
-	ibmvmc_bh_stopped = true;
-	raw_spin_unlock_irqrestore(&ibmvmc_bh_lock, flags);
+	WRITE_ONCE(ibmvmc_bh_stopped, true);
 	cancel_work_sync(&ibmvmc_bh_work);
 }
 
