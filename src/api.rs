@@ -20,12 +20,12 @@ use crate::hv::Device;
 use crate::hv::HcallRc;
 use crate::hv::Timers;
 use crate::hv::Waiters;
+use crate::retry::while_busy;
 use crate::state::ConnState;
 use crate::state::DriverState;
 use crate::state::Generation;
 use crate::state::GENERATION_LIMIT;
 use crate::vmc::Vmc;
-use crate::retry::while_busy;
 
 /// The HMC connection a file holds: its index, and the connection's generation when
 /// the file took it. A reset or close bumps the generation, after which the file's
@@ -53,7 +53,9 @@ const HELD: u64 = 1 << 63;
 impl File {
     /// A file with no connection.
     pub const fn new() -> Self {
-        File { slot: AtomicU64::new(0) }
+        File {
+            slot: AtomicU64::new(0),
+        }
     }
 
     /// The connection this file holds, if any.
@@ -108,7 +110,9 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         match file.session() {
             None => Held::None,
             Some(session) => match s.conns.get(session.hmc_index as usize) {
-                Some(conn) if conn.generation == session.generation && conn.state != ConnState::Free => {
+                Some(conn)
+                    if conn.generation == session.generation && conn.state != ConnState::Free =>
+                {
                     Held::Current(session.hmc_index)
                 }
                 _ => Held::Stale,
@@ -147,7 +151,6 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         });
         result
     }
-
 }
 
 /// H_REQUEST_VMC through `hcall`, repeated while it answers busy (up to
@@ -186,10 +189,19 @@ mod tests {
 
     #[test]
     fn a_file_keeps_every_generation_up_to_the_limit_exactly() {
-        for generation in [0, 1, u32::MAX as Generation, u32::MAX as Generation + 1, GENERATION_LIMIT] {
+        for generation in [
+            0,
+            1,
+            u32::MAX as Generation,
+            u32::MAX as Generation + 1,
+            GENERATION_LIMIT,
+        ] {
             for hmc_index in [0, 1, u8::MAX] {
                 let file = File::new();
-                let session = SessionRef { hmc_index, generation };
+                let session = SessionRef {
+                    hmc_index,
+                    generation,
+                };
                 file.slot.store(File::encode(session), Ordering::Release);
                 assert_eq!(file.session(), Some(session));
             }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The errors the device's file operations return: the C driver's errno contract.
 //!
 //! Each API call in [`crate::api`] documents which of these it returns and when; this
@@ -119,8 +120,16 @@ pub enum Call {
 
 impl Call {
     /// Every call.
-    pub const ALL: [Call; 8] =
-        [Call::Open, Call::SetHmcId, Call::Query, Call::RequestVmc, Call::Write, Call::Read, Call::Poll, Call::OtherIoctl];
+    pub const ALL: [Call; 8] = [
+        Call::Open,
+        Call::SetHmcId,
+        Call::Query,
+        Call::RequestVmc,
+        Call::Write,
+        Call::Read,
+        Call::Poll,
+        Call::OtherIoctl,
+    ];
 }
 
 /// The errno contract in one place: every error `call` can return, with what it means
@@ -190,7 +199,10 @@ pub const fn contract(call: Call) -> &'static [(Errno, &'static str)] {
 
 /// What `errno` means for `call`, if the contract has it.
 pub fn meaning(call: Call, errno: Errno) -> Option<&'static str> {
-    contract(call).iter().find(|(e, _)| *e == errno).map(|(_, m)| *m)
+    contract(call)
+        .iter()
+        .find(|(e, _)| *e == errno)
+        .map(|(_, m)| *m)
 }
 
 impl Errno {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The hypervisor boundary: everything the core asks of the platform beneath it.
 //!
 //! Two implementations exist: the pseries backend in the kernel glue (real hcalls on
@@ -62,7 +63,8 @@ impl HcallRc {
 
     /// H_BUSY or one of the long-busy codes: the same call may succeed later.
     pub const fn is_busy(self) -> bool {
-        self.0 == Self::BUSY.0 || (self.0 >= Self::LONG_BUSY_1_MSEC.0 && self.0 <= Self::LONG_BUSY_100_SEC.0)
+        self.0 == Self::BUSY.0
+            || (self.0 >= Self::LONG_BUSY_1_MSEC.0 && self.0 <= Self::LONG_BUSY_100_SEC.0)
     }
 
     /// For a long-busy code, the delay the hypervisor suggests, in milliseconds.
@@ -100,8 +102,15 @@ impl HcallRc {
 
     /// This code's slot in `Stats::hcall_by_code` (see [`HcallRc::COUNTED`]).
     pub fn stats_slot(self) -> usize {
-        let rc = if self.long_busy_ms().is_some() { HcallRc::LONG_BUSY_1_MSEC } else { self };
-        HcallRc::COUNTED.iter().position(|(c, _)| *c == rc).unwrap_or(HcallRc::COUNTED.len())
+        let rc = if self.long_busy_ms().is_some() {
+            HcallRc::LONG_BUSY_1_MSEC
+        } else {
+            self
+        };
+        HcallRc::COUNTED
+            .iter()
+            .position(|(c, _)| *c == rc)
+            .unwrap_or(HcallRc::COUNTED.len())
     }
 
     /// The name of a stats slot (see [`HcallRc::COUNTED`]).

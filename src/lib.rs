@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! ibmvmc: the core of the IBM Virtual Management Channel driver.
 //!
 //! Everything here is `no_std` and free of kernel dependencies so that it builds and
@@ -17,14 +18,14 @@
 pub mod api;
 pub mod errno;
 pub mod hv;
+mod link;
 pub mod params;
 mod retry;
 pub mod selftest;
-pub mod state;
-mod link;
 mod session;
-mod transfer;
+pub mod state;
 pub mod trace;
+mod transfer;
 mod vmc;
 pub mod wire;
 

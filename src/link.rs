@@ -50,6 +50,8 @@ use crate::retry::*;
 use crate::state::DriverState;
 use crate::state::Negotiated;
 use crate::state::ResetCause;
+use crate::vmc::Vmc;
+use crate::vmc::LINK_TIMER;
 use crate::wire::version_compatible;
 use crate::wire::Capabilities;
 use crate::wire::CrqRepr;
@@ -58,8 +60,6 @@ use crate::wire::TransportEvent;
 use crate::wire::VmcMessage;
 use crate::wire::HMC_ID_LEN;
 use crate::wire::PROTOCOL_VERSION;
-use crate::vmc::Vmc;
-use crate::vmc::LINK_TIMER;
 
 /// What the CRQ task passes to the link task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
@@ -362,7 +362,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 crate::trace_warn!("H_FREE_CRQ rc={}", rc);
             }
         }
-        crate::trace_error!("H_REG_CRQ: no registration in {=u32} attempts", REG_ATTEMPTS);
+        crate::trace_error!(
+            "H_REG_CRQ: no registration in {=u32} attempts",
+            REG_ATTEMPTS
+        );
         false
     }
 
@@ -393,7 +396,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 return self.stalled("initialize not sent");
             }
             let input = if rc.is_success() {
-                match self.within(LINK_TIMER, HANDSHAKE_TIMEOUT_US, self.next_input()).await {
+                match self
+                    .within(LINK_TIMER, HANDSHAKE_TIMEOUT_US, self.next_input())
+                    .await
+                {
                     Some(input) => input,
                     None => return self.stalled("no answer to initialize"),
                 }
@@ -437,7 +443,9 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             crq_size: self.dev.crq_entries(),
             version: PROTOCOL_VERSION,
         };
-        let rc = self.send_retrying(LINK_TIMER, CrqRepr::Vmc(VmcMessage::Capabilities(ours))).await;
+        let rc = self
+            .send_retrying(LINK_TIMER, CrqRepr::Vmc(VmcMessage::Capabilities(ours)))
+            .await;
         if !rc.is_success() {
             return self.stalled("capabilities not sent");
         }
@@ -449,7 +457,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             let input = if answered {
                 self.next_input().await
             } else {
-                match self.within(LINK_TIMER, CAPABILITIES_TIMEOUT_US, self.next_input()).await {
+                match self
+                    .within(LINK_TIMER, CAPABILITIES_TIMEOUT_US, self.next_input())
+                    .await
+                {
                     Some(input) => input,
                     None => return self.stalled("no capabilities response"),
                 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Module parameters and the limits the core is built for.
 //!
 //! Names, defaults and ranges are the C driver's (`buf_pool_size`, `max_hmcs`,
@@ -11,11 +12,23 @@ pub const MAX_HMCS: usize = 2;
 pub const MAX_POOL: usize = 64;
 
 /// Range and default of `buf_pool_size`.
-pub const BUF_POOL_SIZE: Limit = Limit { min: 16, max: MAX_POOL as u32, default: 32 };
+pub const BUF_POOL_SIZE: Limit = Limit {
+    min: 16,
+    max: MAX_POOL as u32,
+    default: 32,
+};
 /// Range and default of `max_hmcs`.
-pub const MAX_HMCS_PARAM: Limit = Limit { min: 1, max: MAX_HMCS as u32, default: 1 };
+pub const MAX_HMCS_PARAM: Limit = Limit {
+    min: 1,
+    max: MAX_HMCS as u32,
+    default: 1,
+};
 /// Range and default of `max_mtu`.
-pub const MAX_MTU: Limit = Limit { min: 4096, max: 16384, default: 4096 };
+pub const MAX_MTU: Limit = Limit {
+    min: 4096,
+    max: 16384,
+    default: 4096,
+};
 
 /// A parameter's range and default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +99,16 @@ impl Params {
         let (mtu, c_mtu) = MAX_MTU.clamp(max_mtu);
         (
             // The limits are below u16::MAX and u8::MAX, so these casts are exact.
-            Params { buf_pool_size: pool as u16, max_hmcs: hmcs as u8, max_mtu: mtu },
-            Clamped { buf_pool_size: c_pool, max_hmcs: c_hmcs, max_mtu: c_mtu },
+            Params {
+                buf_pool_size: pool as u16,
+                max_hmcs: hmcs as u8,
+                max_mtu: mtu,
+            },
+            Clamped {
+                buf_pool_size: c_pool,
+                max_hmcs: c_hmcs,
+                max_mtu: c_mtu,
+            },
         )
     }
 

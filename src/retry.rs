@@ -26,11 +26,9 @@ use crate::hv::Device;
 use crate::hv::HcallRc;
 use crate::hv::Timers;
 use crate::hv::Waiters;
-use crate::wire::CrqRepr;
 use crate::vmc::Vmc;
 use crate::vmc::LINK_TIMER;
-
-
+use crate::wire::CrqRepr;
 
 /// Attempts of an hcall made by a task, the first included, before the task gives up
 /// on it.
@@ -147,7 +145,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             return;
         };
         let deadline = self.timers.now_us().saturating_add(delay_us);
-        let _disarm = Disarm { timers: &self.timers, slot };
+        let _disarm = Disarm {
+            timers: &self.timers,
+            slot,
+        };
         loop {
             let now = self.timers.now_us();
             if now >= deadline {
@@ -160,7 +161,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     }
 
     /// `f`, unless `delay_us` on timer `slot` pass first (`None`).
-    pub(crate) async fn within<R>(&self, slot: u8, delay_us: u64, f: impl Future<Output = R>) -> Option<R> {
+    pub(crate) async fn within<R>(
+        &self,
+        slot: u8,
+        delay_us: u64,
+        f: impl Future<Output = R>,
+    ) -> Option<R> {
         let f = core::pin::pin!(f);
         let timeout = core::pin::pin!(self.sleep(slot, delay_us));
         match select(f, timeout).await {
@@ -195,7 +201,9 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             let rc = hcall();
             attempt += 1;
             match backoff_us(rc, attempt - 1) {
-                Some(wait) if rc.is_busy() && attempt < TASK_ATTEMPTS => self.sleep(LINK_TIMER, wait).await,
+                Some(wait) if rc.is_busy() && attempt < TASK_ATTEMPTS => {
+                    self.sleep(LINK_TIMER, wait).await
+                }
                 _ => {
                     if !rc.is_success() {
                         self.lock(|s| s.count_hcall(rc));

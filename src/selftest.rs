@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Load-time proof that the owner's crates work where the driver runs.
 //!
 //! Each check makes the crate do real work and returns what it produced, so the caller

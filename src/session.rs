@@ -30,7 +30,9 @@
 
 use core::sync::atomic::Ordering;
 
-
+use crate::api::File;
+use crate::api::Held;
+use crate::api::SessionRef;
 use crate::errno::Errno;
 use crate::hv::Device;
 use crate::hv::HcallRc;
@@ -40,18 +42,21 @@ use crate::retry::*;
 use crate::state::Buf;
 use crate::state::ConnState;
 use crate::state::DriverState;
+use crate::vmc::session_timer;
+use crate::vmc::Vmc;
 use crate::wire::CrqRepr;
 use crate::wire::Status;
 use crate::wire::VmcMessage;
 use crate::wire::HMC_ID_LEN;
-use crate::api::File;
-use crate::api::Held;
-use crate::api::SessionRef;
-use crate::vmc::session_timer;
-use crate::vmc::Vmc;
 
 impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
-    pub(crate) fn open_response(&self, status: Status, hmc_session: u8, hmc_index: u8, buffer_id: u16) {
+    pub(crate) fn open_response(
+        &self,
+        status: Status,
+        hmc_session: u8,
+        hmc_index: u8,
+        buffer_id: u16,
+    ) {
         let woke = self.lock(|s| {
             // The open was one of our messages in flight: writers of any connection
             // may go once it is answered.
@@ -87,7 +92,11 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 conn.release_buffer(lent, lioba);
             }
             if conn.state == ConnState::Opening {
-                let to = if status.is_success() { ConnState::Ready } else { ConnState::Failed };
+                let to = if status.is_success() {
+                    ConnState::Ready
+                } else {
+                    ConnState::Failed
+                };
                 conn.set_state(to);
             }
             Some(held_back)
@@ -119,7 +128,11 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             // session, were in flight: writers of other connections may go.
             let held_back = !s.below_half_queue();
             match s.conns.get_mut(hmc_index as usize) {
-                Some(conn) if conn.state == ConnState::Closing && conn.session == hmc_session && conn.close_sent => {
+                Some(conn)
+                    if conn.state == ConnState::Closing
+                        && conn.session == hmc_session
+                        && conn.close_sent =>
+                {
                     conn.forget();
                     conn.after_close = true;
                     Some(held_back)
@@ -165,7 +178,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             match self.awaited(hmc_index) {
                 None => kick.wait().await,
                 Some(awaited) => {
-                    if self.within(slot, RESPONSE_TIMEOUT_US, kick.wait()).await.is_none()
+                    if self
+                        .within(slot, RESPONSE_TIMEOUT_US, kick.wait())
+                        .await
+                        .is_none()
                         && self.awaited(hmc_index) == Some(awaited)
                     {
                         crate::trace_error!(
@@ -275,14 +291,19 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         // RDMA of the ID and Interface Open in one step under the lock, checked against
         // the connection's generation: after a reset the same hypervisor buffer may
         // belong to the next session, and nothing of ours may reach it.
-        let open = CrqRepr::Vmc(VmcMessage::InterfaceOpen { hmc_session: session, hmc_index, buffer_id: id as u16 });
+        let open = CrqRepr::Vmc(VmcMessage::InterfaceOpen {
+            hmc_session: session,
+            hmc_index,
+            buffer_id: id as u16,
+        });
         let rc = match self.local(hmc_index, id).and_then(|local| local.borrow()) {
             Some(mut guard) => {
                 let ioba = guard.ioba();
                 match guard.bytes().get(..HMC_ID_LEN) {
                     Some(hmc_id) => {
                         let rdma = Some((id, hmc_id, ioba, lioba));
-                        self.send_for(hmc_index, generation, ConnState::Opening, open, rdma).await
+                        self.send_for(hmc_index, generation, ConnState::Opening, open, rdma)
+                            .await
                     }
                     None => Some(HcallRc::PARAMETER),
                 }
@@ -347,8 +368,20 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         let Some((session, generation)) = job else {
             return;
         };
-        let close = VmcMessage::InterfaceClose { hmc_session: session, hmc_index };
-        let rc = match self.send_for(hmc_index, generation, ConnState::Closing, CrqRepr::Vmc(close), None).await {
+        let close = VmcMessage::InterfaceClose {
+            hmc_session: session,
+            hmc_index,
+        };
+        let rc = match self
+            .send_for(
+                hmc_index,
+                generation,
+                ConnState::Closing,
+                CrqRepr::Vmc(close),
+                None,
+            )
+            .await
+        {
             // Reset meanwhile: the connection is already free.
             None => return,
             Some(rc) => rc,
@@ -360,7 +393,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         // The hypervisor keeps the session until it sees a Close (or a new
         // registration): freeing the connection here would leave it open there, and the
         // next open of this index would be refused.
-        crate::trace_error!("hmc {=u8}: close not sent, session {=u8} rc={}", hmc_index, session, rc);
+        crate::trace_error!(
+            "hmc {=u8}: close not sent, session {=u8} rc={}",
+            hmc_index,
+            session,
+            rc
+        );
         self.stall("interface close not sent");
     }
 
@@ -416,11 +454,19 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                     if conn.free.is_empty() && conn.after_close {
                         return Err(Errno::Busy);
                     }
-                    let session = SessionRef { hmc_index: index as u8, generation: conn.generation };
+                    let session = SessionRef {
+                        hmc_index: index as u8,
+                        generation: conn.generation,
+                    };
                     // Another thread's SETHMCID on this same file may have won.
                     if file
                         .slot
-                        .compare_exchange(0, File::encode(session), Ordering::AcqRel, Ordering::Acquire)
+                        .compare_exchange(
+                            0,
+                            File::encode(session),
+                            Ordering::AcqRel,
+                            Ordering::Acquire,
+                        )
                         .is_err()
                     {
                         return Err(Errno::Io);
@@ -436,7 +482,11 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 return Err(Errno::Io);
             }
             let Some(id) = conn.free.pop() else {
-                return Err(if conn.after_close { Errno::Busy } else { Errno::NoBufs });
+                return Err(if conn.after_close {
+                    Errno::Busy
+                } else {
+                    Errno::NoBufs
+                });
             };
             let lioba = match conn.bufs.get(id as usize) {
                 Some(Buf::Free { lioba }) => *lioba,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Driver and connection state, and the per-connection buffer pool.
 //!
 //! Everything here lives inside the core's one lock and is changed only by the
@@ -106,7 +107,10 @@ pub struct IdStack {
 impl IdStack {
     /// An empty stack.
     pub const fn new() -> Self {
-        IdStack { ids: [0; MAX_POOL], len: 0 }
+        IdStack {
+            ids: [0; MAX_POOL],
+            len: 0,
+        }
     }
 
     /// Pushes `id`; false (and nothing changes) if full, which the callers' invariant
@@ -165,7 +169,11 @@ pub struct IdRing {
 impl IdRing {
     /// An empty ring.
     pub const fn new() -> Self {
-        IdRing { ids: [0; MAX_POOL], head: 0, len: 0 }
+        IdRing {
+            ids: [0; MAX_POOL],
+            head: 0,
+            len: 0,
+        }
     }
 
     fn slot(&self, offset: usize) -> usize {
@@ -313,7 +321,11 @@ impl Conn {
     /// The next session number: 1..=255, wrapping from 255 to 1 (the C driver skipped
     /// 255, defect 20).
     pub fn next_session(&mut self) -> u8 {
-        self.session = if self.session == u8::MAX { 1 } else { self.session + 1 };
+        self.session = if self.session == u8::MAX {
+            1
+        } else {
+            self.session + 1
+        };
         self.session
     }
 
@@ -391,7 +403,9 @@ impl Conn {
         self.free = IdStack::new();
         for id in 0..self.bufs.len() {
             let lioba = match self.bufs.get(id) {
-                Some(Buf::Free { lioba } | Buf::OpenLent { lioba } | Buf::Queued { lioba, .. }) => *lioba,
+                Some(Buf::Free { lioba } | Buf::OpenLent { lioba } | Buf::Queued { lioba, .. }) => {
+                    *lioba
+                }
                 _ => continue,
             };
             self.release_buffer(id as u8, lioba);
@@ -413,9 +427,10 @@ impl Conn {
             match buf {
                 Buf::Invalid => {}
                 Buf::Free { .. } => counts.0 += 1,
-                Buf::Writing { .. } | Buf::Receiving { .. } | Buf::Queued { .. } | Buf::Reading { .. } => {
-                    counts.1 += 1
-                }
+                Buf::Writing { .. }
+                | Buf::Receiving { .. }
+                | Buf::Queued { .. }
+                | Buf::Reading { .. } => counts.1 += 1,
                 Buf::Hypervisor { .. } | Buf::Sent { .. } | Buf::OpenLent { .. } => counts.2 += 1,
             }
         }
@@ -711,6 +726,9 @@ mod tests {
         assert!(!conn.takeable(), "a connection at the limit is retired");
         conn.forget();
         conn.vacate();
-        assert_eq!(conn.generation, GENERATION_LIMIT, "never wraps back to an old generation");
+        assert_eq!(
+            conn.generation, GENERATION_LIMIT,
+            "never wraps back to an old generation"
+        );
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The driver's trace: defmt frames, the run-time level, the bounded ring they are kept
 //! in, and the stream format readers get (the module's debugfs files, the host logger).
 //!
@@ -66,7 +67,14 @@ pub enum Level {
 
 impl Level {
     /// All levels, lowest first.
-    pub const ALL: [Level; 6] = [Level::Off, Level::Error, Level::Warn, Level::Info, Level::Debug, Level::Trace];
+    pub const ALL: [Level; 6] = [
+        Level::Off,
+        Level::Error,
+        Level::Warn,
+        Level::Info,
+        Level::Debug,
+        Level::Trace,
+    ];
 
     /// The level's name (`off`, `error`, ..).
     pub const fn name(self) -> &'static str {
@@ -336,12 +344,18 @@ impl<const N: usize> Ring<N> {
 
     /// A cursor at the oldest frame kept.
     pub fn oldest(&self) -> Cursor {
-        Cursor { pos: self.tail, seq: self.tail_seq }
+        Cursor {
+            pos: self.tail,
+            seq: self.tail_seq,
+        }
     }
 
     /// The cursor just after the last complete frame.
     pub fn newest(&self) -> Cursor {
-        Cursor { pos: self.committed, seq: self.next_seq }
+        Cursor {
+            pos: self.committed,
+            seq: self.next_seq,
+        }
     }
 
     /// Whether a reader at `at` has complete frames (or a loss) to read.
@@ -439,7 +453,10 @@ impl<const N: usize> Default for Sink<N> {
 impl<const N: usize> Sink<N> {
     /// An empty sink.
     pub const fn new() -> Self {
-        Self { encoder: defmt::Encoder::new(), ring: Ring::new() }
+        Self {
+            encoder: defmt::Encoder::new(),
+            ring: Ring::new(),
+        }
     }
 
     /// defmt's `acquire`: a frame starts.
@@ -622,7 +639,10 @@ mod tests {
         let h = header(&[0xaa; 40], 0x1234_5678_9abc);
         assert_eq!(&h[..8], b"VMCTRACE");
         assert_eq!(h[12], HEADER_LEN as u8);
-        assert_eq!(u64::from_le_bytes(h[16..24].try_into().unwrap_or_default()), 0x1234_5678_9abc);
+        assert_eq!(
+            u64::from_le_bytes(h[16..24].try_into().unwrap_or_default()),
+            0x1234_5678_9abc
+        );
         assert_eq!(h[24], MAX_ID as u8);
         assert_eq!(h[56], 0xaa);
         assert_eq!(h[57], 0);

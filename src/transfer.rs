@@ -39,8 +39,9 @@
 //! 14. `open_response` or `send_open` (the open failed).
 //! 15. `Conn::forget`: close or reset.
 
-
-
+use crate::api::File;
+use crate::api::Held;
+use crate::api::Readiness;
 use crate::errno::Errno;
 use crate::hv::Device;
 use crate::hv::HcallRc;
@@ -52,15 +53,12 @@ use crate::state::ConnState;
 use crate::state::DriverState;
 use crate::state::Negotiated;
 use crate::state::State;
+use crate::vmc::Vmc;
+use crate::vmc::CRQ_TIMER;
 use crate::wire::BufferOwner;
 use crate::wire::CrqRepr;
 use crate::wire::Status;
 use crate::wire::VmcMessage;
-use crate::api::File;
-use crate::api::Held;
-use crate::api::Readiness;
-use crate::vmc::Vmc;
-use crate::vmc::CRQ_TIMER;
 
 /// The capabilities agreed, if the driver is ready; otherwise the HMC interface message
 /// being handled is dropped unanswered (LoPAR: before capabilities are agreed they are
@@ -77,7 +75,14 @@ fn agreed(s: &mut State) -> Option<Negotiated> {
 
 impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// Add Buffer: check everything the hypervisor says, take the buffer, answer.
-    pub(crate) async fn add_buffer(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, owner: BufferOwner, lioba: u32) {
+    pub(crate) async fn add_buffer(
+        &self,
+        hmc_session: u8,
+        hmc_index: u8,
+        buffer_id: u16,
+        owner: BufferOwner,
+        lioba: u32,
+    ) {
         let status = self.lock(|s| {
             let negotiated = agreed(s)?;
             if hmc_index >= negotiated.max_hmcs {
@@ -128,7 +133,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             );
             self.drop_invalid();
         }
-        let response = CrqRepr::Vmc(VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id });
+        let response = CrqRepr::Vmc(VmcMessage::AddBufferResponse {
+            status,
+            hmc_session,
+            hmc_index,
+            buffer_id,
+        });
         let rc = self.send_retrying(CRQ_TIMER, response).await;
         if !rc.is_success() {
             // The hypervisor does not know whether we took the buffer: only a new
@@ -156,16 +166,28 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             // Remove Buffer naming an earlier one is stale), and none while it closes
             // (the close gives them all back).
             match conn.state {
-                ConnState::Opening | ConnState::Ready | ConnState::Failed if conn.session != hmc_session => {
+                ConnState::Opening | ConnState::Ready | ConnState::Failed
+                    if conn.session != hmc_session =>
+                {
                     return Some((Status::ClosedHmc, crate::wire::INVALID_BUFFER_ID))
                 }
-                ConnState::Closing => return Some((Status::ClosedHmc, crate::wire::INVALID_BUFFER_ID)),
+                ConnState::Closing => {
+                    return Some((Status::ClosedHmc, crate::wire::INVALID_BUFFER_ID))
+                }
                 _ => {}
             }
             let ours = conn
                 .bufs
                 .iter()
-                .filter(|b| !matches!(b, Buf::Invalid | Buf::Hypervisor { .. } | Buf::Sent { .. } | Buf::OpenLent { .. }))
+                .filter(|b| {
+                    !matches!(
+                        b,
+                        Buf::Invalid
+                            | Buf::Hypervisor { .. }
+                            | Buf::Sent { .. }
+                            | Buf::OpenLent { .. }
+                    )
+                })
                 .count();
             if ours <= 1 {
                 return Some((Status::NoBuffer, crate::wire::INVALID_BUFFER_ID));
@@ -179,13 +201,21 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             }
         });
         let Some((status, buffer_id)) = answer else {
-            crate::trace_warn!("hmc {=u8}: remove buffer before capabilities, dropped", hmc_index);
+            crate::trace_warn!(
+                "hmc {=u8}: remove buffer before capabilities, dropped",
+                hmc_index
+            );
             return;
         };
         if !status.is_success() {
             crate::trace_warn!("hmc {=u8}: remove buffer refused: {}", hmc_index, status);
         }
-        let response = CrqRepr::Vmc(VmcMessage::RemoveBufferResponse { status, hmc_session, hmc_index, buffer_id });
+        let response = CrqRepr::Vmc(VmcMessage::RemoveBufferResponse {
+            status,
+            hmc_session,
+            hmc_index,
+            buffer_id,
+        });
         let rc = self.send_retrying(CRQ_TIMER, response).await;
         if !rc.is_success() {
             // The buffer is given up here but still ours at the hypervisor (or the
@@ -197,7 +227,13 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// Signal from the hypervisor: an HMC message waits in one of its buffers. RDMA it
     /// into our buffer of the same ID (which becomes ours), queue it for the session's
     /// reader, and wake that session only.
-    pub(crate) async fn signal(&self, hmc_session: u8, hmc_index: u8, buffer_id: u16, msg_len: u32) {
+    pub(crate) async fn signal(
+        &self,
+        hmc_session: u8,
+        hmc_index: u8,
+        buffer_id: u16,
+        msg_len: u32,
+    ) {
         let accepted = self.lock(|s| {
             let negotiated = match (s.driver, s.negotiated) {
                 (DriverState::Ready, Some(n)) => n,
@@ -270,7 +306,11 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 let mut guard = local.borrow();
                 let mut waits = 0;
                 while guard.is_none() && waits < crate::retry::BORROW_WAITS {
-                    let wait = crate::retry::doubling(crate::retry::BORROW_WAIT_US, waits, crate::retry::BORROW_WAIT_MAX_US);
+                    let wait = crate::retry::doubling(
+                        crate::retry::BORROW_WAIT_US,
+                        waits,
+                        crate::retry::BORROW_WAIT_MAX_US,
+                    );
                     self.sleep(CRQ_TIMER, wait).await;
                     waits += 1;
                     guard = local.borrow();
@@ -298,7 +338,13 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 return None;
             }
             if rc.is_success() {
-                conn.set_buf(id, Buf::Queued { lioba, len: msg_len });
+                conn.set_buf(
+                    id,
+                    Buf::Queued {
+                        lioba,
+                        len: msg_len,
+                    },
+                );
                 conn.rx.push_back(id);
                 s.stats.msgs_in += 1;
                 s.stats.bytes_in += msg_len as u64;
@@ -356,7 +402,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// - whatever `fill` returns ([`Errno::Fault`]).
     ///
     /// The same list, with what to do about each, is [`contract`](crate::errno::contract).
-    pub fn write(&self, file: &File, len: usize, fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+    pub fn write(
+        &self,
+        file: &File,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<(), Errno>,
+    ) -> Result<usize, Errno> {
         let result = self.write_message(file, len, fill);
         if let Err(errno) = result {
             crate::trace_debug!("write: -> {}", errno);
@@ -397,7 +448,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             }
             // LoPAR: no more of our messages in flight than half the hypervisor's queue.
             if !s.below_half_queue() {
-                crate::trace_debug!("hmc {=u8}: write held back: half the hypervisor's queue in flight", index);
+                crate::trace_debug!(
+                    "hmc {=u8}: write held back: half the hypervisor's queue in flight",
+                    index
+                );
                 return Err(Errno::Busy);
             }
             let conn = s.conns.get_mut(index as usize).ok_or(Errno::Io)?;
@@ -414,7 +468,14 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 return Err(Errno::Busy);
             };
             conn.set_buf(id, Buf::Writing { lioba });
-            Ok(Some((index, id, lioba, conn.session, conn.generation, guard)))
+            Ok(Some((
+                index,
+                id,
+                lioba,
+                conn.session,
+                conn.generation,
+                guard,
+            )))
         })?;
         let Some((index, id, lioba, session, generation, mut guard)) = reserved else {
             return Ok(0);
@@ -435,7 +496,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         // an RDMA or a Signal of ours must never reach it. (The buffer is handed over
         // before the Signal because the answer may use it at once.) H_COPY_RDMA and
         // H_SEND_CRQ do not sleep.
-        let signal = VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id: id as u16, msg_len: len as u32 };
+        let signal = VmcMessage::Signal {
+            hmc_session: session,
+            hmc_index: index,
+            buffer_id: id as u16,
+            msg_len: len as u32,
+        };
         let sent = self.lock(move |s| {
             match s.conns.get(index as usize) {
                 Some(conn) if conn.generation == generation => {}
@@ -493,7 +559,14 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
 
     /// Gives a reserved send buffer back (the write failed before reaching the
     /// hypervisor) and returns `errno`.
-    fn unreserve(&self, index: u8, id: u8, lioba: u32, generation: crate::state::Generation, errno: Errno) -> Result<usize, Errno> {
+    fn unreserve(
+        &self,
+        index: u8,
+        id: u8,
+        lioba: u32,
+        generation: crate::state::Generation,
+        errno: Errno,
+    ) -> Result<usize, Errno> {
         self.lock(|s| {
             if let Some(conn) = s.conns.get_mut(index as usize) {
                 if conn.generation == generation {
@@ -524,7 +597,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// The same list, with what to do about each, is [`contract`](crate::errno::contract).
     ///
     /// `len == 0` returns `Ok(0)` at once, as in the C driver.
-    pub fn read(&self, file: &File, len: usize, drain: impl FnOnce(&[u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+    pub fn read(
+        &self,
+        file: &File,
+        len: usize,
+        drain: impl FnOnce(&[u8]) -> Result<(), Errno>,
+    ) -> Result<usize, Errno> {
         let result = self.read_message(file, len, drain);
         if let Err(errno) = result {
             crate::trace_debug!("read: -> {}", errno);
@@ -559,7 +637,11 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 _ => return Err(Errno::BadFd),
             }
             let id = conn.rx.front().ok_or(Errno::Again)?;
-            let Some(&Buf::Queued { lioba, len: msg_len }) = conn.bufs.get(id as usize) else {
+            let Some(&Buf::Queued {
+                lioba,
+                len: msg_len,
+            }) = conn.bufs.get(id as usize)
+            else {
                 return Err(Errno::Io);
             };
             if msg_len as usize > len {
@@ -570,9 +652,18 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             // next session, whose writer must then find it busy rather than fill it
             // under our copy-out (which would deliver its message to this file).
             // Busy only while a reader of a reset session still copies out of it.
-            let guard = self.local(index, id).and_then(|local| local.borrow()).ok_or(Errno::Busy)?;
+            let guard = self
+                .local(index, id)
+                .and_then(|local| local.borrow())
+                .ok_or(Errno::Busy)?;
             conn.rx.pop_front();
-            conn.set_buf(id, Buf::Reading { lioba, len: msg_len });
+            conn.set_buf(
+                id,
+                Buf::Reading {
+                    lioba,
+                    len: msg_len,
+                },
+            );
             Ok((index, id, lioba, msg_len, conn.generation, guard))
         })?;
         let (index, id, lioba, msg_len, generation, mut guard) = taken;
@@ -587,7 +678,13 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                     conn.release_buffer(id, lioba);
                 } else {
                     // Not delivered: back to the front of the queue.
-                    conn.set_buf(id, Buf::Queued { lioba, len: msg_len });
+                    conn.set_buf(
+                        id,
+                        Buf::Queued {
+                            lioba,
+                            len: msg_len,
+                        },
+                    );
                     conn.rx.push_front(id);
                 }
                 true
@@ -607,7 +704,11 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     pub fn poll(&self, file: &File) -> Readiness {
         self.lock(|s| match Self::held(s, file) {
             Held::None => Readiness::default(),
-            Held::Stale => Readiness { readable: false, writable: false, hangup: true },
+            Held::Stale => Readiness {
+                readable: false,
+                writable: false,
+                hangup: true,
+            },
             Held::Current(index) => match s.conns.get(index as usize) {
                 Some(conn) => match conn.state {
                     ConnState::Ready => Readiness {
@@ -616,11 +717,17 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                         hangup: false,
                     },
                     ConnState::Initial | ConnState::Opening => Readiness::default(),
-                    ConnState::Failed | ConnState::Closing | ConnState::Free => {
-                        Readiness { readable: false, writable: false, hangup: true }
-                    }
+                    ConnState::Failed | ConnState::Closing | ConnState::Free => Readiness {
+                        readable: false,
+                        writable: false,
+                        hangup: true,
+                    },
                 },
-                None => Readiness { readable: false, writable: false, hangup: true },
+                None => Readiness {
+                    readable: false,
+                    writable: false,
+                    hangup: true,
+                },
             },
         })
     }

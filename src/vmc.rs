@@ -37,15 +37,15 @@ use embassy_sync::channel::Channel;
 use embassy_sync::signal::Signal;
 
 use crate::hv::Device;
-use crate::link::LinkEvent;
-use crate::link::LINK_EVENTS;
-use crate::retry::while_busy;
 use crate::hv::HcallRc;
 use crate::hv::LocalBuf;
 use crate::hv::Timers;
 use crate::hv::Waiters;
+use crate::link::LinkEvent;
+use crate::link::LINK_EVENTS;
 use crate::params::Params;
 use crate::params::MAX_HMCS;
+use crate::retry::while_busy;
 use crate::state::DriverState;
 use crate::state::ResetCause;
 use crate::state::State;
@@ -115,11 +115,20 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// clamped) `params` and the platform's `local` message buffers:
     /// `params.local_buffers()` of them, each at least `params.max_mtu()` bytes, indexed
     /// `hmc_index * buf_pool_size + buffer_id`.
-    pub fn new(dev: D, waiters: W, timers: T, params: Params, local: &'static [LocalBuf]) -> Result<Self, SetupError> {
+    pub fn new(
+        dev: D,
+        waiters: W,
+        timers: T,
+        params: Params,
+        local: &'static [LocalBuf],
+    ) -> Result<Self, SetupError> {
         if local.len() < params.local_buffers() {
             return Err(SetupError::TooFewBuffers);
         }
-        if local.iter().any(|buf| buf.len() < params.max_mtu() as usize) {
+        if local
+            .iter()
+            .any(|buf| buf.len() < params.max_mtu() as usize)
+        {
             return Err(SetupError::BufferTooSmall);
         }
         Ok(Vmc {
@@ -209,7 +218,8 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         if hmc_index >= self.params.max_hmcs() || buffer_id as usize >= pool {
             return None;
         }
-        self.local.get(hmc_index as usize * pool + buffer_id as usize)
+        self.local
+            .get(hmc_index as usize * pool + buffer_id as usize)
     }
 
     /// Wakes the waiters of connection `index`.
@@ -290,23 +300,43 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
 
     async fn vmc_message(&self, message: VmcMessage) {
         match message {
-            VmcMessage::CapabilitiesResponse { status, capabilities } => {
-                self.capabilities_response(status, &capabilities)
+            VmcMessage::CapabilitiesResponse {
+                status,
+                capabilities,
+            } => self.capabilities_response(status, &capabilities),
+            VmcMessage::InterfaceOpenResponse {
+                status,
+                hmc_session,
+                hmc_index,
+                buffer_id,
+            } => self.open_response(status, hmc_session, hmc_index, buffer_id),
+            VmcMessage::InterfaceCloseResponse {
+                status,
+                hmc_session,
+                hmc_index,
+            } => self.close_response(status, hmc_session, hmc_index),
+            VmcMessage::AddBuffer {
+                hmc_session,
+                hmc_index,
+                buffer_id,
+                owner,
+                lioba,
+            } => {
+                self.add_buffer(hmc_session, hmc_index, buffer_id, owner, lioba)
+                    .await
             }
-            VmcMessage::InterfaceOpenResponse { status, hmc_session, hmc_index, buffer_id } => {
-                self.open_response(status, hmc_session, hmc_index, buffer_id)
-            }
-            VmcMessage::InterfaceCloseResponse { status, hmc_session, hmc_index } => {
-                self.close_response(status, hmc_session, hmc_index)
-            }
-            VmcMessage::AddBuffer { hmc_session, hmc_index, buffer_id, owner, lioba } => {
-                self.add_buffer(hmc_session, hmc_index, buffer_id, owner, lioba).await
-            }
-            VmcMessage::RemoveBuffer { hmc_session, hmc_index } => {
-                self.remove_buffer(hmc_session, hmc_index).await
-            }
-            VmcMessage::Signal { hmc_session, hmc_index, buffer_id, msg_len } => {
-                self.signal(hmc_session, hmc_index, buffer_id, msg_len).await
+            VmcMessage::RemoveBuffer {
+                hmc_session,
+                hmc_index,
+            } => self.remove_buffer(hmc_session, hmc_index).await,
+            VmcMessage::Signal {
+                hmc_session,
+                hmc_index,
+                buffer_id,
+                msg_len,
+            } => {
+                self.signal(hmc_session, hmc_index, buffer_id, msg_len)
+                    .await
             }
             // Messages only the management partition sends, or responses to requests
             // the hypervisor never makes of us: a confused partner. Signal has no
@@ -322,7 +352,6 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             }
         }
     }
-
 
     /// The CRQ task: drains the queue, dispatching each entry, then re-enables the
     /// interrupt and looks once more before it sleeps (an entry enqueued in between

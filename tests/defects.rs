@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! One test per defect of the C driver (`shared/reference/c-driver.md`, numbered as
 //! there). Each fails if the core had that defect. Defects that live entirely in the
 //! kernel glue (locking across copy_from_user, the CAP_SYS_ADMIN check, remove())
@@ -29,7 +30,13 @@ fn free_buffers(rig: &Rig) -> usize {
 }
 
 fn signal(session: u8, index: u8, buffer_id: u16, msg_len: u32) -> [u8; 16] {
-    CrqRepr::Vmc(VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id, msg_len }).to_bytes()
+    CrqRepr::Vmc(VmcMessage::Signal {
+        hmc_session: session,
+        hmc_index: index,
+        buffer_id,
+        msg_len,
+    })
+    .to_bytes()
 }
 
 /// A buffer the hypervisor owns on connection 0 (it added even IDs as its own).
@@ -61,14 +68,20 @@ fn defect_01_write_copies_outside_the_lock_and_copies_all_of_it() {
     let msg: Vec<u8> = (0..4096u32).map(|i| (i % 251) as u8).collect();
     // The user copy (which may fault and sleep) runs with no core lock held.
     let n = rig.vmc.write(&f, msg.len(), |dst| {
-        assert!(lock_is_free(rig), "write copies from user space under the lock");
+        assert!(
+            lock_is_free(rig),
+            "write copies from user space under the lock"
+        );
         dst.copy_from_slice(&msg);
         Ok(())
     });
     assert_eq!(n, Ok(4096));
     rig.run();
     let got = rig.vmc.read(&f, 4096, |src| {
-        assert!(lock_is_free(rig), "read copies to user space under the lock");
+        assert!(
+            lock_is_free(rig),
+            "read copies to user space under the lock"
+        );
         assert_eq!(src, &msg[..], "every byte arrives at its place");
         Ok(())
     });
@@ -83,7 +96,10 @@ fn defect_02_write_never_leaks_its_buffer() {
     let free = free_buffers(&rig);
     assert_eq!(rig.write(&f, &[]), Ok(0));
     assert_eq!(free_buffers(&rig), free, "zero-length write");
-    assert_eq!(rig.vmc.write(&f, 8, |_| Err(Errno::Fault)), Err(Errno::Fault));
+    assert_eq!(
+        rig.vmc.write(&f, 8, |_| Err(Errno::Fault)),
+        Err(Errno::Fault)
+    );
     assert_eq!(free_buffers(&rig), free, "EFAULT");
     rig.sim.fail_next(Hcall::SendCrq, HcallRc::DROPPED, 1);
     assert_eq!(rig.write(&f, b"lost?"), Err(Errno::Busy));
@@ -100,7 +116,11 @@ fn defect_03_failed_sends_are_reported() {
     let f = File::new();
     rig.open(&f, 1);
     rig.sim.fail_next(Hcall::SendCrq, HcallRc::HARDWARE, 1);
-    assert_eq!(rig.write(&f, b"x"), Err(Errno::Io), "a failed Signal is an error, not success");
+    assert_eq!(
+        rig.write(&f, b"x"),
+        Err(Errno::Io),
+        "a failed Signal is an error, not success"
+    );
     rig.close(&f);
 
     // A failed Interface Open does not leave the connection in `opening`.
@@ -109,7 +129,14 @@ fn defect_03_failed_sends_are_reported() {
     rig.vmc.set_hmc_id(&g, &hmc_id(2)).unwrap();
     rig.run();
     assert_eq!(rig.conn_state(0), ConnState::Failed);
-    assert_eq!(rig.poll(&g), Readiness { readable: false, writable: false, hangup: true });
+    assert_eq!(
+        rig.poll(&g),
+        Readiness {
+            readable: false,
+            writable: false,
+            hangup: true
+        }
+    );
     assert_eq!(rig.write(&g, b"x"), Err(Errno::Io));
     rig.close(&g);
     assert_eq!(rig.conn_state(0), ConnState::Free);
@@ -123,7 +150,11 @@ fn defect_04_request_vmc_treats_unknown_codes_as_errors() {
     let rig = Rig::ready();
     rig.sim.set_request_vmc(HcallRc(-77), 5);
     assert_eq!(rig.vmc.request_vmc(), Err(Errno::Io));
-    assert_eq!(rig.vmc.query().vmc_drc_index, 0, "a failed request records no index");
+    assert_eq!(
+        rig.vmc.query().vmc_drc_index,
+        0,
+        "a failed request records no index"
+    );
 }
 
 #[test]
@@ -229,7 +260,11 @@ fn defect_09_close_waits_for_the_close_response() {
     rig.open(&f, 1);
     rig.sim.hold_responses(true);
     rig.close(&f);
-    assert_eq!(rig.conn_state(0), ConnState::Closing, "reused before the close response");
+    assert_eq!(
+        rig.conn_state(0),
+        ConnState::Closing,
+        "reused before the close response"
+    );
     let g = File::new();
     assert_eq!(rig.vmc.set_hmc_id(&g, &hmc_id(2)), Err(Errno::Busy));
     // A transport event now must not touch the released file's memory (there is none
@@ -242,15 +277,26 @@ fn defect_09_close_waits_for_the_close_response() {
 
 #[test]
 fn defect_10_close_after_a_failed_sethmcid_frees_the_connection() {
-    let config = SimConfig { seed_buffers: false, ..SimConfig::default() };
+    let config = SimConfig {
+        seed_buffers: false,
+        ..SimConfig::default()
+    };
     let rig = Rig::with(config, Params::default());
     let f = File::new();
     assert_eq!(rig.vmc.set_hmc_id(&f, &hmc_id(1)), Err(Errno::NoBufs));
     assert_eq!(rig.conn_state(0), ConnState::Initial);
     rig.close(&f);
-    assert_eq!(rig.conn_state(0), ConnState::Free, "max_hmcs=1 device unusable");
+    assert_eq!(
+        rig.conn_state(0),
+        ConnState::Free,
+        "max_hmcs=1 device unusable"
+    );
     let g = File::new();
-    assert_eq!(rig.vmc.set_hmc_id(&g, &hmc_id(2)), Err(Errno::NoBufs), "not EBUSY");
+    assert_eq!(
+        rig.vmc.set_hmc_id(&g, &hmc_id(2)),
+        Err(Errno::NoBufs),
+        "not EBUSY"
+    );
 }
 
 #[test]
@@ -259,13 +305,25 @@ fn defect_11_close_after_the_driver_failed_frees_the_connection() {
     let f = File::new();
     rig.open(&f, 1);
     let good = rig.vmc.snapshot().negotiated.unwrap();
-    rig.sim.set_capabilities(Capabilities { max_hmcs: 0, pool_size: 64, mtu: 16384, crq_size: 256, version: 0x0101 });
+    rig.sim.set_capabilities(Capabilities {
+        max_hmcs: 0,
+        pool_size: 64,
+        mtu: 16384,
+        crq_size: 256,
+        version: 0x0101,
+    });
     rig.sim.partner_restart();
     rig.run();
     assert_eq!(rig.vmc.driver_state(), DriverState::Failed);
     assert_eq!(rig.write(&f, b"x"), Err(Errno::Io));
     rig.close(&f);
-    rig.sim.set_capabilities(Capabilities { max_hmcs: 2, pool_size: 64, mtu: 16384, crq_size: 256, version: 0x0101 });
+    rig.sim.set_capabilities(Capabilities {
+        max_hmcs: 2,
+        pool_size: 64,
+        mtu: 16384,
+        crq_size: 256,
+        version: 0x0101,
+    });
     rig.sim.transport_event(0x02);
     rig.run();
     assert_eq!(rig.vmc.snapshot().negotiated, Some(good));
@@ -282,16 +340,31 @@ fn defect_12_an_old_file_never_sees_the_next_session() {
     rig.run();
     let new = File::new();
     rig.open(&new, 2);
-    assert_eq!(rig.vmc.wait_index(&old), rig.vmc.wait_index(&new), "same connection reused");
+    assert_eq!(
+        rig.vmc.wait_index(&old),
+        rig.vmc.wait_index(&new),
+        "same connection reused"
+    );
     rig.write(&new, b"for new only").unwrap();
     rig.run();
     assert_eq!(rig.read(&old, 100), Err(Errno::BadFd));
     assert_eq!(rig.write(&old, b"x"), Err(Errno::Io));
-    assert_eq!(rig.poll(&old), Readiness { readable: false, writable: false, hangup: true });
+    assert_eq!(
+        rig.poll(&old),
+        Readiness {
+            readable: false,
+            writable: false,
+            hangup: true
+        }
+    );
     assert_eq!(rig.vmc.set_hmc_id(&old, &hmc_id(1)), Err(Errno::Io));
     rig.vmc.release(&old);
     rig.run();
-    assert_eq!(rig.conn_state(0), ConnState::Ready, "releasing the old file closed the new session");
+    assert_eq!(
+        rig.conn_state(0),
+        ConnState::Ready,
+        "releasing the old file closed the new session"
+    );
     assert_eq!(rig.read(&new, 100), Ok(b"for new only".to_vec()));
 }
 
@@ -302,13 +375,15 @@ fn defect_13_a_bad_signal_gets_no_response() {
     rig.open(&f, 1);
     let session = rig.sim.session(0).unwrap();
     let mut responses_before = 0;
-    rig.sim.trace(&mut |_, e| responses_before += (e[1] == 0x84) as u32);
+    rig.sim
+        .trace(&mut |_, e| responses_before += (e[1] == 0x84) as u32);
     let dropped = rig.vmc.stats().dropped_invalid;
     rig.sim.inject_entry(signal(session, 0, 999, 10));
     rig.sim.inject_entry(signal(session, 7, 1, 10));
     rig.run();
     let mut responses_after = 0;
-    rig.sim.trace(&mut |_, e| responses_after += (e[1] == 0x84) as u32);
+    rig.sim
+        .trace(&mut |_, e| responses_after += (e[1] == 0x84) as u32);
     assert_eq!(responses_after, responses_before, "answered a Signal");
     assert_eq!(rig.vmc.stats().dropped_invalid, dropped + 2);
     assert_eq!(rig.protocol_errors(), 0);
@@ -330,7 +405,11 @@ fn defect_14_inbound_length_is_bounded_and_a_failed_rdma_keeps_the_buffer() {
         rig.run();
         assert_eq!(rig.read(&f, 4096), Err(Errno::Again), "len {len}");
         assert_eq!(rig.vmc.stats().dropped_invalid, dropped + 1, "len {len}");
-        assert_eq!(free_buffers(&rig), free + 1, "len {len}: the signalled buffer is not ours");
+        assert_eq!(
+            free_buffers(&rig),
+            free + 1,
+            "len {len}: the signalled buffer is not ours"
+        );
     }
     let id = hypervisor_buffer(&rig);
     let free = free_buffers(&rig);
@@ -338,7 +417,11 @@ fn defect_14_inbound_length_is_bounded_and_a_failed_rdma_keeps_the_buffer() {
     rig.sim.inject_entry(signal(session, 0, id, 100));
     rig.run();
     assert_eq!(rig.vmc.stats().dropped_rdma, 1);
-    assert_eq!(free_buffers(&rig), free + 1, "the buffer is ours after its Signal");
+    assert_eq!(
+        free_buffers(&rig),
+        free + 1,
+        "the buffer is ours after its Signal"
+    );
     check_invariants(&rig.vmc.snapshot());
 }
 
@@ -355,7 +438,11 @@ fn defect_15_a_full_receive_queue_loses_nothing() {
     rig.run();
     assert!(sent >= 8, "the hypervisor had only {sent} buffers");
     for i in 0..sent {
-        assert_eq!(rig.read(&f, 100), Ok(i.to_be_bytes().to_vec()), "message {i}");
+        assert_eq!(
+            rig.read(&f, 100),
+            Ok(i.to_be_bytes().to_vec()),
+            "message {i}"
+        );
     }
     assert_eq!(rig.read(&f, 100), Err(Errno::Again));
 }
@@ -363,23 +450,78 @@ fn defect_15_a_full_receive_queue_loses_nothing() {
 #[test]
 fn defect_16_capabilities_are_checked() {
     for (caps, what) in [
-        (Capabilities { max_hmcs: 0, pool_size: 64, mtu: 16384, crq_size: 256, version: 0x0101 }, "max_hmcs 0"),
-        (Capabilities { max_hmcs: 2, pool_size: 0, mtu: 16384, crq_size: 256, version: 0x0101 }, "pool 0"),
-        (Capabilities { max_hmcs: 2, pool_size: 64, mtu: 0, crq_size: 256, version: 0x0101 }, "mtu 0"),
-        (Capabilities { max_hmcs: 2, pool_size: 64, mtu: 16384, crq_size: 0, version: 0x0101 }, "crq 0"),
-        (Capabilities { max_hmcs: 2, pool_size: 64, mtu: 16384, crq_size: 256, version: 0x0201 }, "major 2"),
+        (
+            Capabilities {
+                max_hmcs: 0,
+                pool_size: 64,
+                mtu: 16384,
+                crq_size: 256,
+                version: 0x0101,
+            },
+            "max_hmcs 0",
+        ),
+        (
+            Capabilities {
+                max_hmcs: 2,
+                pool_size: 0,
+                mtu: 16384,
+                crq_size: 256,
+                version: 0x0101,
+            },
+            "pool 0",
+        ),
+        (
+            Capabilities {
+                max_hmcs: 2,
+                pool_size: 64,
+                mtu: 0,
+                crq_size: 256,
+                version: 0x0101,
+            },
+            "mtu 0",
+        ),
+        (
+            Capabilities {
+                max_hmcs: 2,
+                pool_size: 64,
+                mtu: 16384,
+                crq_size: 0,
+                version: 0x0101,
+            },
+            "crq 0",
+        ),
+        (
+            Capabilities {
+                max_hmcs: 2,
+                pool_size: 64,
+                mtu: 16384,
+                crq_size: 256,
+                version: 0x0201,
+            },
+            "major 2",
+        ),
     ] {
         let rig = Rig::build(SimConfig::default(), Params::default());
         rig.sim.set_capabilities(caps);
         rig.start();
-        assert_eq!(rig.vmc.driver_state(), DriverState::Failed, "{what} accepted");
+        assert_eq!(
+            rig.vmc.driver_state(),
+            DriverState::Failed,
+            "{what} accepted"
+        );
         assert_eq!(rig.vmc.query().state, 4);
         let f = File::new();
         assert_eq!(rig.vmc.set_hmc_id(&f, &hmc_id(1)), Err(Errno::Io), "{what}");
     }
     // A smaller but sane MTU and pool are accepted and used.
     let rig = Rig::build(SimConfig::default(), Params::default());
-    rig.sim.set_capabilities(Capabilities { max_hmcs: 1, pool_size: 4, mtu: 100, crq_size: 16, version: 0x0105 });
+    rig.sim.set_capabilities(Capabilities {
+        max_hmcs: 1,
+        pool_size: 4,
+        mtu: 100,
+        crq_size: 16,
+        version: 0x0105,
+    });
     rig.start();
     let n = rig.vmc.snapshot().negotiated.unwrap();
     assert_eq!((n.max_hmcs, n.pool_size, n.mtu), (1, 4, 100));
@@ -391,7 +533,13 @@ fn defect_16_capabilities_are_checked() {
 
 #[test]
 fn defect_17_reg_crq_closed_is_normal_and_resource_is_retried() {
-    let rig = Rig::with(SimConfig { partner_present: false, ..SimConfig::default() }, Params::default());
+    let rig = Rig::with(
+        SimConfig {
+            partner_present: false,
+            ..SimConfig::default()
+        },
+        Params::default(),
+    );
     assert_eq!(rig.vmc.driver_state(), DriverState::CrqInit);
     rig.sim.partner_arrive();
     rig.run();
@@ -408,7 +556,11 @@ fn defect_17_reg_crq_closed_is_normal_and_resource_is_retried() {
     let rig = Rig::build(SimConfig::default(), Params::default());
     rig.sim.fail_next(Hcall::RegCrq, HcallRc::PARAMETER, 1);
     rig.start();
-    assert_eq!(rig.vmc.driver_state(), DriverState::Failed, "H_PARAMETER is not success");
+    assert_eq!(
+        rig.vmc.driver_state(),
+        DriverState::Failed,
+        "H_PARAMETER is not success"
+    );
 }
 
 #[test]
@@ -419,7 +571,11 @@ fn defect_18_each_transport_event_is_handled_by_its_format() {
         rig.open(&f, 1);
         rig.sim.transport_event(code);
         rig.run();
-        assert_eq!(rig.vmc.driver_state(), DriverState::Ready, "event {code:#x}");
+        assert_eq!(
+            rig.vmc.driver_state(),
+            DriverState::Ready,
+            "event {code:#x}"
+        );
         assert!(rig.poll(&f).hangup);
         let g = File::new();
         rig.open(&g, 2);
@@ -469,10 +625,16 @@ fn defect_20_session_numbers_use_1_to_255() {
 #[test]
 fn defect_21_parameters_are_clamped_and_frozen() {
     let (p, c) = Params::clamped(0, 0, 0);
-    assert_eq!((p.buf_pool_size(), p.max_hmcs(), p.max_mtu()), (16, 1, 4096));
+    assert_eq!(
+        (p.buf_pool_size(), p.max_hmcs(), p.max_mtu()),
+        (16, 1, 4096)
+    );
     assert!(c.buf_pool_size && c.max_hmcs && c.max_mtu);
     let (p, c) = Params::clamped(1000, 9, 1 << 20);
-    assert_eq!((p.buf_pool_size(), p.max_hmcs(), p.max_mtu()), (64, 2, 16384));
+    assert_eq!(
+        (p.buf_pool_size(), p.max_hmcs(), p.max_mtu()),
+        (64, 2, 16384)
+    );
     assert!(c.any());
     let (p, c) = Params::clamped(32, 1, 4096);
     assert_eq!(p, Params::default());

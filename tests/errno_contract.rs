@@ -10,7 +10,9 @@ use ibmvmc::errno::Call;
 
 /// The doc comment right above `pub fn NAME` in `src`.
 fn rustdoc(src: &str, name: &str) -> String {
-    let at = src.find(&format!("pub fn {name}(")).unwrap_or_else(|| panic!("no pub fn {name}"));
+    let at = src
+        .find(&format!("pub fn {name}("))
+        .unwrap_or_else(|| panic!("no pub fn {name}"));
     let mut doc: Vec<&str> = src[..at]
         .lines()
         .rev()
@@ -24,7 +26,12 @@ fn rustdoc(src: &str, name: &str) -> String {
 /// The rustdoc of each call names (`Errno::X`) every errno its contract lists.
 #[test]
 fn the_api_rustdoc_names_every_errno_of_the_contract() {
-    let src = [include_str!("../src/session.rs"), include_str!("../src/transfer.rs"), include_str!("../src/api.rs")].join("\n");
+    let src = [
+        include_str!("../src/session.rs"),
+        include_str!("../src/transfer.rs"),
+        include_str!("../src/api.rs"),
+    ]
+    .join("\n");
     let src = src.as_str();
     for (call, name) in [
         (Call::SetHmcId, "set_hmc_id"),
@@ -35,7 +42,10 @@ fn the_api_rustdoc_names_every_errno_of_the_contract() {
         let doc = rustdoc(src, name);
         for (errno, _) in contract(call) {
             let variant = format!("Errno::{errno:?}");
-            assert!(doc.contains(&variant), "the rustdoc of {name} does not name {variant}:\n{doc}");
+            assert!(
+                doc.contains(&variant),
+                "the rustdoc of {name} does not name {variant}:\n{doc}"
+            );
         }
     }
 }
@@ -44,11 +54,19 @@ fn the_api_rustdoc_names_every_errno_of_the_contract() {
 #[test]
 fn the_uapi_header_lists_every_errno_of_the_contract() {
     let header = include_str!("../src/uapi/ibmvmc.h");
-    let start = header.find("Errno contract").expect("no contract in the header");
-    let block: Vec<&str> = header[start..].lines().take_while(|l| !l.trim().starts_with("*/")).collect();
+    let start = header
+        .find("Errno contract")
+        .expect("no contract in the header");
+    let block: Vec<&str> = header[start..]
+        .lines()
+        .take_while(|l| !l.trim().starts_with("*/"))
+        .collect();
     // A call's entry: its line (` *   NAME  ...`) and the indented lines below it.
     let entry = |label: &str| -> String {
-        let mut lines = block.iter().skip_while(|l| !l.starts_with(&format!(" *   {label} "))).peekable();
+        let mut lines = block
+            .iter()
+            .skip_while(|l| !l.starts_with(&format!(" *   {label} ")))
+            .peekable();
         let mut text = lines.next().map(|l| l.to_string()).unwrap_or_default();
         while let Some(l) = lines.next_if(|l| l.starts_with(" *         ")) {
             text.push_str(l);
@@ -68,7 +86,8 @@ fn the_uapi_header_lists_every_errno_of_the_contract() {
         assert!(!text.is_empty(), "the header has no entry for {label}");
         for (errno, _) in contract(call) {
             assert!(
-                text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == errno.name()),
+                text.split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == errno.name()),
                 "the header's {label} entry does not list {}: {text}",
                 errno.name()
             );

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The flows of the seed document, end to end through the core and the simulator, and
 //! the errno contract of every file operation, case by case.
 
@@ -31,12 +32,18 @@ fn initialisation_handshake_reaches_ready() {
 
 #[test]
 fn handshake_waits_for_a_partner_that_registers_later() {
-    let config = SimConfig { partner_present: false, ..SimConfig::default() };
+    let config = SimConfig {
+        partner_present: false,
+        ..SimConfig::default()
+    };
     let rig = Rig::with(config, Params::default());
     // H_REG_CRQ said H_CLOSED: registered, partner absent. Not a failure.
     assert_eq!(rig.vmc.driver_state(), DriverState::CrqInit);
     let f = File::new();
-    assert_eq!(rig.vmc.set_hmc_id(&f, &common::hmc_id(1)), Err(Errno::Again));
+    assert_eq!(
+        rig.vmc.set_hmc_id(&f, &common::hmc_id(1)),
+        Err(Errno::Again)
+    );
     rig.sim.partner_arrive();
     rig.run();
     assert_eq!(rig.vmc.driver_state(), DriverState::Ready);
@@ -57,7 +64,8 @@ fn session_open_exchange_echo_close() {
     assert_eq!((op, rc, token), (0x0001, 0, 7));
 
     let payload: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
-    let (op, rc, token, data) = hmc_response(&rig.round_trip(&f, &hmc_message(0x0103, 8, &payload)));
+    let (op, rc, token, data) =
+        hmc_response(&rig.round_trip(&f, &hmc_message(0x0103, 8, &payload)));
     assert_eq!((op, rc, token), (0x0103, 0, 8));
     assert_eq!(data, payload);
 
@@ -68,7 +76,15 @@ fn session_open_exchange_echo_close() {
     assert_eq!(rig.conn_state(0), ConnState::Free);
     assert_eq!(rig.sim.session(0), None);
     let stats = rig.sim.stats();
-    assert_eq!((stats.exchange_ops, stats.echoes, stats.hmc_closes, stats.closes), (1, 1, 1, 1));
+    assert_eq!(
+        (
+            stats.exchange_ops,
+            stats.echoes,
+            stats.hmc_closes,
+            stats.closes
+        ),
+        (1, 1, 1, 1)
+    );
     assert_eq!(rig.protocol_errors(), 0);
 
     // The connection is free again: a new file opens the next session.
@@ -113,9 +129,17 @@ fn sethmcid_right_after_a_close_is_ebusy_until_the_new_buffer_comes() {
     rig.close(&a);
     assert_eq!(rig.conn_state(0), ConnState::Free);
     let b = File::new();
-    assert_eq!(rig.vmc.set_hmc_id(&b, &common::hmc_id(2)), Err(Errno::Busy), "retryable, not ENOBUFS");
+    assert_eq!(
+        rig.vmc.set_hmc_id(&b, &common::hmc_id(2)),
+        Err(Errno::Busy),
+        "retryable, not ENOBUFS"
+    );
     assert_eq!(rig.vmc.wait_index(&b), None, "EBUSY takes no connection");
-    assert_eq!(rig.conn_state(0), ConnState::Free, "a third client can still have it");
+    assert_eq!(
+        rig.conn_state(0),
+        ConnState::Free,
+        "a third client can still have it"
+    );
     rig.sim.hold_seeds(false);
     rig.run();
     rig.open(&b, 2);
@@ -125,11 +149,24 @@ fn sethmcid_right_after_a_close_is_ebusy_until_the_new_buffer_comes() {
 
 #[test]
 fn sethmcid_before_the_hypervisor_gave_any_buffer_is_enobufs_and_keeps_the_connection() {
-    let rig = Rig::with(SimConfig { seed_buffers: false, ..SimConfig::default() }, Params::default());
+    let rig = Rig::with(
+        SimConfig {
+            seed_buffers: false,
+            ..SimConfig::default()
+        },
+        Params::default(),
+    );
     assert_eq!(rig.vmc.driver_state(), DriverState::Ready);
     let f = File::new();
-    assert_eq!(rig.vmc.set_hmc_id(&f, &common::hmc_id(1)), Err(Errno::NoBufs));
-    assert_eq!(rig.vmc.wait_index(&f), Some(0), "the file keeps the connection");
+    assert_eq!(
+        rig.vmc.set_hmc_id(&f, &common::hmc_id(1)),
+        Err(Errno::NoBufs)
+    );
+    assert_eq!(
+        rig.vmc.wait_index(&f),
+        Some(0),
+        "the file keeps the connection"
+    );
     assert_eq!(rig.conn_state(0), ConnState::Initial);
 }
 
@@ -171,7 +208,11 @@ fn sizes_at_and_beyond_the_mtu() {
     assert_eq!(rig.read(&f, 0), Ok(vec![]));
     let before = rig.sim.stats().signals_in;
     assert_eq!(rig.write(&f, &[]), Ok(0));
-    assert_eq!(rig.sim.stats().signals_in, before, "a zero-length write sends nothing");
+    assert_eq!(
+        rig.sim.stats().signals_in,
+        before,
+        "a zero-length write sends nothing"
+    );
 }
 
 #[test]
@@ -205,7 +246,10 @@ fn efault_on_write_sends_nothing_and_keeps_the_buffer() {
     rig.open(&f, 1);
     let free = rig.vmc.snapshot().conns[0].free.len();
     let before = rig.sim.stats().signals_in;
-    assert_eq!(rig.vmc.write(&f, 10, |_| Err(Errno::Fault)), Err(Errno::Fault));
+    assert_eq!(
+        rig.vmc.write(&f, 10, |_| Err(Errno::Fault)),
+        Err(Errno::Fault)
+    );
     assert_eq!(rig.vmc.snapshot().conns[0].free.len(), free);
     assert_eq!(rig.sim.stats().signals_in, before);
 }
@@ -218,7 +262,10 @@ fn efault_on_read_keeps_the_message_first_in_line() {
     rig.write(&f, b"first").unwrap();
     rig.write(&f, b"second").unwrap();
     rig.run();
-    assert_eq!(rig.vmc.read(&f, 100, |_| Err(Errno::Fault)), Err(Errno::Fault));
+    assert_eq!(
+        rig.vmc.read(&f, 100, |_| Err(Errno::Fault)),
+        Err(Errno::Fault)
+    );
     assert_eq!(rig.read(&f, 100), Ok(b"first".to_vec()));
     assert_eq!(rig.read(&f, 100), Ok(b"second".to_vec()));
 }
@@ -253,13 +300,27 @@ fn poll_readiness_through_a_session() {
     let f = File::new();
     assert_eq!(rig.poll(&f), Readiness::default());
     rig.open(&f, 1);
-    assert_eq!(rig.poll(&f), Readiness { readable: false, writable: true, hangup: false });
+    assert_eq!(
+        rig.poll(&f),
+        Readiness {
+            readable: false,
+            writable: true,
+            hangup: false
+        }
+    );
     rig.write(&f, b"abc").unwrap();
     rig.run();
     assert!(rig.poll(&f).readable);
     rig.sim.transport_event(0x02);
     rig.run();
-    assert_eq!(rig.poll(&f), Readiness { readable: false, writable: false, hangup: true });
+    assert_eq!(
+        rig.poll(&f),
+        Readiness {
+            readable: false,
+            writable: false,
+            hangup: true
+        }
+    );
 }
 
 #[test]
@@ -284,7 +345,8 @@ fn request_vmc_maps_every_return_code() {
     }
     // Busy a few times, then success: retried.
     rig.sim.set_request_vmc(HcallRc::SUCCESS, 0x77);
-    rig.sim.fail_next(ibmvmc_sim::Hcall::RequestVmc, HcallRc::LONG_BUSY_1_MSEC, 3);
+    rig.sim
+        .fail_next(ibmvmc_sim::Hcall::RequestVmc, HcallRc::LONG_BUSY_1_MSEC, 3);
     assert_eq!(rig.vmc.request_vmc(), Ok(0x77));
     assert_eq!(rig.vmc.query().vmc_drc_index, 0x77);
 }
@@ -304,7 +366,11 @@ fn hypervisor_removes_a_free_buffer_but_never_the_last() {
         rig.sim.remove_buffer(0);
         rig.run();
     }
-    assert_eq!(rig.vmc.snapshot().conns[0].buffer_counts().0, 1, "the last buffer stays");
+    assert_eq!(
+        rig.vmc.snapshot().conns[0].buffer_counts().0,
+        1,
+        "the last buffer stays"
+    );
     assert_eq!(rig.round_trip(&f, b"still works"), b"still works");
 }
 
@@ -328,7 +394,10 @@ fn two_sessions_are_isolated() {
     let (a, b) = (File::new(), File::new());
     rig.open(&a, 1);
     rig.open(&b, 2);
-    let (ia, ib) = (rig.vmc.wait_index(&a).unwrap(), rig.vmc.wait_index(&b).unwrap());
+    let (ia, ib) = (
+        rig.vmc.wait_index(&a).unwrap(),
+        rig.vmc.wait_index(&b).unwrap(),
+    );
     assert_ne!(ia, ib);
     let (wa, wb) = (rig.wakes.get(ia as usize), rig.wakes.get(ib as usize));
     for _ in 0..10 {
@@ -336,7 +405,11 @@ fn two_sessions_are_isolated() {
     }
     rig.run();
     assert!(rig.wakes.get(ia as usize) > wa);
-    assert_eq!(rig.wakes.get(ib as usize), wb, "b's waiters woken by a's traffic");
+    assert_eq!(
+        rig.wakes.get(ib as usize),
+        wb,
+        "b's waiters woken by a's traffic"
+    );
     assert_eq!(rig.read(&b, 100), Err(Errno::Again));
     for _ in 0..10 {
         assert_eq!(rig.read(&a, 100), Ok(b"for a".to_vec()));
@@ -353,7 +426,10 @@ fn task_futures_fit_the_kernel_executor_slots() {
     let sizes = [
         ("run_crq", std::mem::size_of_val(&rig.vmc.run_crq())),
         ("run_link", std::mem::size_of_val(&rig.vmc.run_link())),
-        ("run_session", std::mem::size_of_val(&rig.vmc.run_session(0))),
+        (
+            "run_session",
+            std::mem::size_of_val(&rig.vmc.run_session(0)),
+        ),
     ];
     for (name, size) in sizes {
         eprintln!("{name}: {size} bytes");
@@ -362,7 +438,10 @@ fn task_futures_fit_the_kernel_executor_slots() {
     // The kernel glue builds a `Vmc` on the stack before boxing it.
     let vmc = std::mem::size_of::<common::TestVmc>();
     eprintln!("Vmc: {vmc} bytes");
-    assert!(vmc <= 4096, "Vmc is {vmc} bytes: too big for a kernel stack frame");
+    assert!(
+        vmc <= 4096,
+        "Vmc is {vmc} bytes: too big for a kernel stack frame"
+    );
 }
 
 #[test]
@@ -374,10 +453,20 @@ fn device_removal_hangs_up_every_session_for_good() {
     rig.write(&a, b"in flight").unwrap();
     let before = (rig.wakes.get(0), rig.wakes.get(1));
     rig.vmc.remove();
-    assert!(rig.wakes.get(0) > before.0 && rig.wakes.get(1) > before.1, "blocked readers not woken");
+    assert!(
+        rig.wakes.get(0) > before.0 && rig.wakes.get(1) > before.1,
+        "blocked readers not woken"
+    );
     rig.run();
     for f in [&a, &b] {
-        assert_eq!(rig.poll(f), Readiness { readable: false, writable: false, hangup: true });
+        assert_eq!(
+            rig.poll(f),
+            Readiness {
+                readable: false,
+                writable: false,
+                hangup: true
+            }
+        );
         assert_eq!(rig.read(f, 100), Err(Errno::BadFd));
         assert_eq!(rig.write(f, b"x"), Err(Errno::Io));
     }

@@ -15,7 +15,13 @@ use ibmvmc_sim::SimConfig;
 /// The hypervisor announces 8 entries: 4 of our messages may be in flight.
 fn rig(max_hmcs: i64) -> Rig {
     let (params, _) = Params::clamped(16, max_hmcs, 4096);
-    Rig::with(SimConfig { hv_crq_size: 8, ..SimConfig::default() }, params)
+    Rig::with(
+        SimConfig {
+            hv_crq_size: 8,
+            ..SimConfig::default()
+        },
+        params,
+    )
 }
 
 #[test]
@@ -27,12 +33,26 @@ fn writes_beyond_half_the_hypervisors_queue_wait_for_an_answer() {
     // The hypervisor holds its answers: our messages stay in flight.
     rig.sim.hold_responses(true);
     for i in 0..4u8 {
-        assert_eq!(rig.write(&f, &[i; 40]), Ok(40), "message {i} within half the queue");
+        assert_eq!(
+            rig.write(&f, &[i; 40]),
+            Ok(40),
+            "message {i} within half the queue"
+        );
     }
-    assert!(rig.vmc.snapshot().conns[0].free.len() > 1, "send buffers are left: the queue rule holds it back");
-    assert!(!rig.poll(&f).writable, "half the queue in flight: not writable");
+    assert!(
+        rig.vmc.snapshot().conns[0].free.len() > 1,
+        "send buffers are left: the queue rule holds it back"
+    );
+    assert!(
+        !rig.poll(&f).writable,
+        "half the queue in flight: not writable"
+    );
     assert_eq!(rig.write(&f, &[9; 40]), Err(Errno::Busy));
-    assert_eq!(rig.sim.stats().signals_in, 4, "the fifth never reached the hypervisor");
+    assert_eq!(
+        rig.sim.stats().signals_in,
+        4,
+        "the fifth never reached the hypervisor"
+    );
     rig.sim.hold_responses(false);
     rig.run();
     for i in 0..4u8 {
@@ -60,7 +80,10 @@ fn an_answer_on_one_connection_wakes_the_writers_of_another() {
     let before = rig.wakes.get(1);
     rig.sim.hold_responses(false);
     rig.run();
-    assert!(rig.wakes.get(1) > before, "g's waiters were woken by f's answers");
+    assert!(
+        rig.wakes.get(1) > before,
+        "g's waiters were woken by f's answers"
+    );
     assert!(rig.poll(&g).writable);
     assert_eq!(rig.round_trip(&g, b"now"), b"now");
     for i in 0..4u8 {
@@ -80,7 +103,9 @@ fn an_open_in_flight_counts_against_the_queue() {
     // A second session's Interface Open goes out (its answer is held too): with it,
     // four of ours are in flight.
     let g = File::new();
-    rig.vmc.set_hmc_id(&g, &common::hmc_id(2)).expect("SETHMCID");
+    rig.vmc
+        .set_hmc_id(&g, &common::hmc_id(2))
+        .expect("SETHMCID");
     rig.run();
     assert_eq!(rig.sim.stats().opens, 2);
     assert_eq!(rig.write(&f, &[3; 20]), Err(Errno::Busy));
@@ -115,7 +140,11 @@ fn writers_filling_their_buffers_at_once_count_against_the_queue() {
         Ok(())
     });
     assert_eq!(outer, Ok(40));
-    assert_eq!(inner, Some(Err(Errno::Busy)), "the writer still copying counts as in flight");
+    assert_eq!(
+        inner,
+        Some(Err(Errno::Busy)),
+        "the writer still copying counts as in flight"
+    );
     assert_eq!(rig.sim.stats().signals_in, 4);
     rig.sim.hold_responses(false);
     rig.run();

@@ -46,7 +46,11 @@ fn long_busy_waits_as_long_as_asked() {
     rig.start();
     assert_eq!(rig.vmc.driver_state(), DriverState::CrqInit, "did not wait");
     rig.advance(29 * MS);
-    assert_eq!(rig.vmc.driver_state(), DriverState::CrqInit, "waited less than 3 x 10 ms");
+    assert_eq!(
+        rig.vmc.driver_state(),
+        DriverState::CrqInit,
+        "waited less than 3 x 10 ms"
+    );
     rig.advance(MS);
     works(&rig, "after long busy");
     assert_eq!(rig.vmc.stats().resets_stalled, 0);
@@ -79,7 +83,8 @@ fn a_handshake_send_that_fails_resets_the_link() {
     }
     // Initialization Complete: sent when the partner initialises first (a restart).
     let rig = Rig::ready();
-    rig.sim.on_message(TRIGGER_INIT_COMPLETE, Trigger::Refuse(HcallRc::HARDWARE));
+    rig.sim
+        .on_message(TRIGGER_INIT_COMPLETE, Trigger::Refuse(HcallRc::HARDWARE));
     rig.sim.partner_restart();
     rig.run();
     assert_eq!(rig.vmc.stats().resets_stalled, 1, "init complete: no reset");
@@ -92,7 +97,11 @@ fn a_full_queue_is_waited_out_without_a_reset() {
     for msg_type in [TRIGGER_INIT, 0x01] {
         let rig = armed(msg_type, Trigger::Refuse(HcallRc::DROPPED));
         rig.start();
-        assert_ne!(rig.vmc.driver_state(), DriverState::Ready, "{msg_type:#x}: no backoff");
+        assert_ne!(
+            rig.vmc.driver_state(),
+            DriverState::Ready,
+            "{msg_type:#x}: no backoff"
+        );
         rig.advance(MS);
         works(&rig, "dropped");
         assert_eq!(rig.vmc.stats().resets_stalled, 0, "{msg_type:#x}");
@@ -175,10 +184,20 @@ fn a_partner_that_does_not_answer_times_out() {
     assert_eq!(rig.vmc.stats().resets_stalled, 1);
     works(&rig, "initialize swallowed");
 
-    let rig = Rig::with(SimConfig { partner_present: false, ..SimConfig::default() }, Params::default());
+    let rig = Rig::with(
+        SimConfig {
+            partner_present: false,
+            ..SimConfig::default()
+        },
+        Params::default(),
+    );
     rig.advance(3_600 * S);
     assert_eq!(rig.vmc.driver_state(), DriverState::CrqInit);
-    assert_eq!(rig.vmc.stats().resets_stalled, 0, "an absent partner is not a stalled one");
+    assert_eq!(
+        rig.vmc.stats().resets_stalled,
+        0,
+        "an absent partner is not a stalled one"
+    );
     rig.sim.partner_arrive();
     works(&rig, "partner arrived after an hour");
 
@@ -198,7 +217,10 @@ fn a_partner_that_does_not_answer_times_out() {
     assert_eq!(rig.conn_state(0), ConnState::Opening);
     assert!(!rig.poll(&f).hangup);
     rig.advance(MS);
-    assert!(rig.poll(&f).hangup, "an unanswered open leaves its file waiting");
+    assert!(
+        rig.poll(&f).hangup,
+        "an unanswered open leaves its file waiting"
+    );
     rig.close(&f);
     works(&rig, "open swallowed");
 
@@ -224,6 +246,10 @@ fn an_answered_open_or_close_does_not_time_out() {
     rig.close(&f);
     rig.advance(20 * S);
     assert_eq!(rig.vmc.stats().resets_stalled, 0);
-    assert!(rig.clock.next().is_none(), "a timer is still armed: {:?}", rig.clock.next());
+    assert!(
+        rig.clock.next().is_none(),
+        "a timer is still armed: {:?}",
+        rig.clock.next()
+    );
     works(&rig, "answered");
 }

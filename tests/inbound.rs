@@ -16,7 +16,11 @@ use ibmvmc::File;
 use ibmvmc_sim::Trigger;
 
 fn lent_buffers(rig: &Rig, index: usize) -> usize {
-    rig.vmc.snapshot().conns[index].bufs.iter().filter(|b| matches!(b, Buf::OpenLent { .. })).count()
+    rig.vmc.snapshot().conns[index]
+        .bufs
+        .iter()
+        .filter(|b| matches!(b, Buf::OpenLent { .. }))
+        .count()
 }
 
 /// The status of the last Remove Buffer Response the partition sent, if any.
@@ -63,11 +67,22 @@ fn an_open_response_naming_another_buffer_gives_back_the_lent_one() {
         rig.sim.inject_entry(CrqRepr::Vmc(response).to_bytes());
         rig.run();
         assert_eq!(rig.conn_state(0), ConnState::Ready, "buffer {buffer_id}");
-        assert_eq!(lent_buffers(&rig, 0), 0, "buffer {buffer_id}: the lent buffer is still lent");
+        assert_eq!(
+            lent_buffers(&rig, 0),
+            0,
+            "buffer {buffer_id}: the lent buffer is still lent"
+        );
         assert!(rig.poll(&f).writable, "buffer {buffer_id}: not writable");
-        assert_eq!(rig.vmc.stats().dropped_invalid, dropped + 1, "buffer {buffer_id}: not counted");
+        assert_eq!(
+            rig.vmc.stats().dropped_invalid,
+            dropped + 1,
+            "buffer {buffer_id}: not counted"
+        );
         // One fewer owned by the hypervisor: the lent one came back, nothing else moved.
-        assert_eq!(rig.vmc.snapshot().conns[0].buffer_counts().2, hypervisors - 1);
+        assert_eq!(
+            rig.vmc.snapshot().conns[0].buffer_counts().2,
+            hypervisors - 1
+        );
         check_invariants(&rig.vmc.snapshot());
     }
 }
@@ -88,11 +103,31 @@ fn a_remove_buffer_for_an_earlier_session_is_refused() {
     assert_ne!(old, current);
     let free = rig.vmc.snapshot().conns[0].buffer_counts().0;
     assert!(free >= 2);
-    rig.sim.inject_entry(CrqRepr::Vmc(VmcMessage::RemoveBuffer { hmc_session: old, hmc_index: 0 }).to_bytes());
+    rig.sim.inject_entry(
+        CrqRepr::Vmc(VmcMessage::RemoveBuffer {
+            hmc_session: old,
+            hmc_index: 0,
+        })
+        .to_bytes(),
+    );
     rig.run();
-    assert_eq!(last_remove_response(&rig), Some((3, 0xFFFF)), "stale remove not refused");
-    assert_eq!(rig.vmc.snapshot().conns[0].buffer_counts().0, free, "a buffer was given up");
-    rig.sim.inject_entry(CrqRepr::Vmc(VmcMessage::RemoveBuffer { hmc_session: current, hmc_index: 0 }).to_bytes());
+    assert_eq!(
+        last_remove_response(&rig),
+        Some((3, 0xFFFF)),
+        "stale remove not refused"
+    );
+    assert_eq!(
+        rig.vmc.snapshot().conns[0].buffer_counts().0,
+        free,
+        "a buffer was given up"
+    );
+    rig.sim.inject_entry(
+        CrqRepr::Vmc(VmcMessage::RemoveBuffer {
+            hmc_session: current,
+            hmc_index: 0,
+        })
+        .to_bytes(),
+    );
     rig.run();
     assert_eq!(last_remove_response(&rig).map(|r| r.0), Some(0));
     assert_eq!(rig.vmc.snapshot().conns[0].buffer_counts().0, free - 1);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Property test: random interleavings of application calls, hypervisor messages and
 //! faults. Whatever happens, the core never panics, its pool bookkeeping stays exact,
 //! every call returns an error of its contract, no message is delivered twice or to a
@@ -60,7 +61,14 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-const HCALLS: [Hcall; 6] = [Hcall::RegCrq, Hcall::FreeCrq, Hcall::EnableCrq, Hcall::SendCrq, Hcall::CopyRdma, Hcall::RequestVmc];
+const HCALLS: [Hcall; 6] = [
+    Hcall::RegCrq,
+    Hcall::FreeCrq,
+    Hcall::EnableCrq,
+    Hcall::SendCrq,
+    Hcall::CopyRdma,
+    Hcall::RequestVmc,
+];
 const RCS: [HcallRc; 8] = [
     HcallRc::BUSY,
     HcallRc::LONG_BUSY_1_MSEC,
@@ -80,7 +88,11 @@ struct AppFile {
 
 impl AppFile {
     fn new() -> Self {
-        AppFile { file: File::new(), written: HashSet::new(), delivered: HashSet::new() }
+        AppFile {
+            file: File::new(),
+            written: HashSet::new(),
+            delivered: HashSet::new(),
+        }
     }
 }
 
@@ -90,16 +102,26 @@ fn take(files: &mut [AppFile], f: usize, msg: &[u8]) {
         return;
     }
     let file = &mut files[f];
-    assert!(file.written.contains(&seq), "file {f} read message {seq} it never wrote");
+    assert!(
+        file.written.contains(&seq),
+        "file {f} read message {seq} it never wrote"
+    );
     assert!(file.delivered.insert(seq), "message {seq} delivered twice");
 }
 
 fn run_ops(ops: Vec<Op>) {
-    let clean = !ops.iter().any(|op| matches!(op, Op::Garbage(_) | Op::Fail(..)));
+    let clean = !ops
+        .iter()
+        .any(|op| matches!(op, Op::Garbage(_) | Op::Fail(..)));
     // Garbage may be a Capabilities Response we refuse, after which the driver waits
     // for the partner to reset; nothing else may keep it from coming back.
     let recoverable = !ops.iter().any(|op| matches!(op, Op::Garbage(_)));
-    let config = SimConfig { pool_size: 32, mtu: 4096, max_hmcs: 2, ..SimConfig::default() };
+    let config = SimConfig {
+        pool_size: 32,
+        mtu: 4096,
+        max_hmcs: 2,
+        ..SimConfig::default()
+    };
     let (params, _) = Params::clamped(16, 2, 4096);
     let rig = Rig::with(config, params);
     let mut files: Vec<AppFile> = (0..FILES).map(|_| AppFile::new()).collect();
@@ -117,7 +139,10 @@ fn run_ops(ops: Vec<Op>) {
                 }
                 let r = rig.vmc.set_hmc_id(&files[f].file, &hmc_id(f as u8));
                 assert!(
-                    matches!(r, Ok(()) | Err(Errno::Io | Errno::Again | Errno::Busy | Errno::NoBufs)),
+                    matches!(
+                        r,
+                        Ok(()) | Err(Errno::Io | Errno::Again | Errno::Busy | Errno::NoBufs)
+                    ),
                     "SETHMCID: {r:?}"
                 );
             }
@@ -153,7 +178,9 @@ fn run_ops(ops: Vec<Op>) {
                 // A well-formed Signal would deliver the hypervisor's stale buffer
                 // contents as a message, which this model cannot tell from an echo;
                 // the scenario tests cover bad Signals.
-                if let Ok(CrqRepr::Vmc(ibmvmc::wire::VmcMessage::Signal { .. })) = CrqRepr::from_bytes(&entry) {
+                if let Ok(CrqRepr::Vmc(ibmvmc::wire::VmcMessage::Signal { .. })) =
+                    CrqRepr::from_bytes(&entry)
+                {
                     continue;
                 }
                 rig.sim.inject_entry(entry);
@@ -185,7 +212,10 @@ fn run_ops(ops: Vec<Op>) {
         let up = rig.vmc.wait_index(&files[f].file).is_some() && !rig.poll(&files[f].file).hangup;
         if up && !lossy {
             let missing: Vec<_> = files[f].written.difference(&files[f].delivered).collect();
-            assert!(missing.is_empty(), "file {f}: echoes of {missing:?} never came");
+            assert!(
+                missing.is_empty(),
+                "file {f}: echoes of {missing:?} never came"
+            );
         }
     }
     for file in &files {
@@ -196,14 +226,20 @@ fn run_ops(ops: Vec<Op>) {
     if recoverable {
         // Ten virtual minutes: every retry, backoff and timeout plays out.
         rig.settle(600_000_000);
-        assert_eq!(rig.vmc.driver_state(), ibmvmc::state::DriverState::Ready, "the driver did not come back");
+        assert_eq!(
+            rig.vmc.driver_state(),
+            ibmvmc::state::DriverState::Ready,
+            "the driver did not come back"
+        );
         // A failure still armed may hit the open: its RDMA or send is retried after a
         // backoff, or fails the open (the file sees POLLHUP), and the application
         // tries again as a real one would.
         let mut f = File::new();
         for _ in 0..8 {
             f = File::new();
-            rig.vmc.set_hmc_id(&f, &hmc_id(9)).expect("SETHMCID after recovery");
+            rig.vmc
+                .set_hmc_id(&f, &hmc_id(9))
+                .expect("SETHMCID after recovery");
             rig.settle(600_000_000);
             if !rig.poll(&f).hangup {
                 break;
@@ -218,7 +254,16 @@ fn run_ops(ops: Vec<Op>) {
         check_invariants(&rig.vmc.snapshot());
     }
     if clean && rig.protocol_errors() != 0 {
-        rig.sim.trace(&mut |d, e| eprintln!("{} {:02x?}", match d { ibmvmc_sim::Direction::ToHypervisor => "->", _ => "<-" }, e));
+        rig.sim.trace(&mut |d, e| {
+            eprintln!(
+                "{} {:02x?}",
+                match d {
+                    ibmvmc_sim::Direction::ToHypervisor => "->",
+                    _ => "<-",
+                },
+                e
+            )
+        });
         panic!("protocol errors: {}", rig.protocol_errors());
     }
 }
@@ -232,17 +277,28 @@ proptest! {
     }
 }
 
-
 /// Found by the long run: a response the CRQ task sends meets a full queue (H_DROPPED)
 /// and waits a backoff; the transport event behind it in the queue is handled after.
 #[test]
 fn a_backoff_in_the_crq_task_delays_but_loses_nothing() {
-    run_ops(vec![Op::Close(1), Op::Hold(true), Op::Write(0, 4), Op::Run, Op::Transport(1), Op::Fail(3, 3, 1)]);
+    run_ops(vec![
+        Op::Close(1),
+        Op::Hold(true),
+        Op::Write(0, 4),
+        Op::Run,
+        Op::Transport(1),
+        Op::Fail(3, 3, 1),
+    ]);
 }
 
 /// Found by the long run: a registration that failed (after 0x01) is still owed when a
 /// weaker event (0x0A) comes before the retry: re-enabling would not do.
 #[test]
 fn a_failed_registration_is_still_owed_after_a_weaker_event() {
-    run_ops(vec![Op::Transport(1), Op::Fail(0, 3, 1), Op::Wait(50), Op::Transport(10)]);
+    run_ops(vec![
+        Op::Transport(1),
+        Op::Fail(0, 3, 1),
+        Op::Wait(50),
+        Op::Transport(10),
+    ]);
 }

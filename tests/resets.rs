@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! A transport event (and a partner restart) injected in every phase of the driver's
 //! life: initialisation, capabilities, add buffer, opening, ready, closing. After each
 //! the driver must come back to ready, the old session must be hung up, a new session
@@ -126,7 +127,10 @@ fn event_while_ready_with_messages_in_flight() {
                 while let Ok(m) = rig.read(&f, 100) {
                     let k = u32::from_be_bytes(m.try_into().expect("4 bytes"));
                     assert!(written.contains_key(&k), "echo of a message never written");
-                    assert!(delivered.insert(k, ()).is_none(), "message {k} delivered twice");
+                    assert!(
+                        delivered.insert(k, ()).is_none(),
+                        "message {k} delivered twice"
+                    );
                 }
             }
             rig.run();
@@ -134,7 +138,10 @@ fn event_while_ready_with_messages_in_flight() {
                 match rig.read(&f, 100) {
                     Ok(m) => {
                         let k = u32::from_be_bytes(m.try_into().expect("4 bytes"));
-                        assert!(delivered.insert(k, ()).is_none(), "message {k} delivered twice");
+                        assert!(
+                            delivered.insert(k, ()).is_none(),
+                            "message {k} delivered twice"
+                        );
                     }
                     Err(Errno::BadFd) => break,
                     Err(e) => panic!("code {code:#x} cut {cut}: read after reset: {e:?}"),
@@ -177,7 +184,11 @@ fn a_write_crossing_a_reset_never_reaches_the_next_session() {
     });
     assert_eq!(r, Err(Errno::Io));
     rig.run();
-    assert_eq!(rig.read(&new, 4096), Ok(hello), "the old session's RDMA overwrote the new session's message");
+    assert_eq!(
+        rig.read(&new, 4096),
+        Ok(hello),
+        "the old session's RDMA overwrote the new session's message"
+    );
     assert_eq!(rig.read(&new, 4096), Err(Errno::Again));
     assert_eq!(rig.protocol_errors(), 0);
     check_invariants(&rig.vmc.snapshot());
@@ -190,7 +201,14 @@ fn a_write_crossing_a_reset_never_reaches_the_next_session() {
 /// causes, and a partner restart between them, must end ready.
 #[test]
 fn causes_seen_together_combine_to_the_strongest_recovery() {
-    for (first, second) in [(0x01u8, 0x06u8), (0x06, 0x01), (0x02, 0x06), (0x06, 0x02), (0x01, 0x02), (0x06, 0x06)] {
+    for (first, second) in [
+        (0x01u8, 0x06u8),
+        (0x06, 0x01),
+        (0x02, 0x06),
+        (0x06, 0x02),
+        (0x01, 0x02),
+        (0x06, 0x06),
+    ] {
         let rig = Rig::ready();
         let f = File::new();
         rig.open(&f, 1);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Host test of the load-time self-test: the same code the module runs at load, on a
 //! plain block_on, with a std critical section and a counting defmt logger.
 
@@ -64,7 +65,10 @@ fn four_crates_observe_what_the_crates_guarantee() {
     assert_eq!(p.cell_value, EXPECTED_SUM);
     assert!(p.cell_refused_twice);
     assert!(p.is_ok());
-    assert!(FRAMES.load(Ordering::Relaxed) > frames_before, "no defmt frame");
+    assert!(
+        FRAMES.load(Ordering::Relaxed) > frames_before,
+        "no defmt frame"
+    );
     assert!(BYTES.load(Ordering::Relaxed) > 0, "defmt wrote nothing");
 }
 
@@ -89,11 +93,26 @@ fn proof_rejects_each_wrong_observation() {
     };
     assert!(good.is_ok());
     let bad = [
-        Proof { channel_sum: EXPECTED_SUM - 1, ..good },
-        Proof { producer_waits: 0, ..good },
-        Proof { received: SENT + 1, ..good },
-        Proof { cell_value: 1, ..good },
-        Proof { cell_refused_twice: false, ..good },
+        Proof {
+            channel_sum: EXPECTED_SUM - 1,
+            ..good
+        },
+        Proof {
+            producer_waits: 0,
+            ..good
+        },
+        Proof {
+            received: SENT + 1,
+            ..good
+        },
+        Proof {
+            cell_value: 1,
+            ..good
+        },
+        Proof {
+            cell_refused_twice: false,
+            ..good
+        },
     ];
     for b in bad {
         assert!(!b.is_ok(), "{b:?}");

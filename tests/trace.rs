@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The driver's trace end to end on the host: a real session through the core and the
 //! simulator, its frames captured by the host logger, framed as the module's debugfs
 //! files frame them (`ibmvmc::trace::header`), and decoded by `tools/trace-decode`
@@ -78,8 +79,13 @@ fn a_sessions_trace_decodes_with_levels_and_locations() {
     for (line, shown) in lines.iter().zip(&text) {
         assert!(line.level.is_some(), "no level: {shown}");
         let level = shown.split(' ').nth(1).unwrap_or("");
-        assert!(["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&level), "{shown}");
-        let (_, loc) = shown.rsplit_once("  (").unwrap_or_else(|| panic!("no location: {shown}"));
+        assert!(
+            ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&level),
+            "{shown}"
+        );
+        let (_, loc) = shown
+            .rsplit_once("  (")
+            .unwrap_or_else(|| panic!("no location: {shown}"));
         let (file, number) = loc
             .strip_suffix(')')
             .and_then(|l| l.rsplit_once(':'))
@@ -95,9 +101,14 @@ fn a_sessions_trace_decodes_with_levels_and_locations() {
     let mut at = 0;
     for fragment in EXPECTED {
         let fragment = fragment.replace("{hmc}", &HMC.to_string());
-        let found = lines[at..].iter().position(|l| l.message.contains(&fragment));
+        let found = lines[at..]
+            .iter()
+            .position(|l| l.message.contains(&fragment));
         let Some(i) = found else {
-            panic!("no '{fragment}' after line {at} in the trace:\n{}", text.join("\n"));
+            panic!(
+                "no '{fragment}' after line {at} in the trace:\n{}",
+                text.join("\n")
+            );
         };
         at += i + 1;
     }
@@ -108,7 +119,13 @@ fn a_sessions_trace_decodes_with_levels_and_locations() {
     let err = decode(&decoder, &other).expect_err("another build's stream decoded");
     let mut other_id = id;
     other_id[0] ^= 0x01;
-    assert_eq!(err, Error::IdMismatch { stream: other_id.to_vec(), elf: id.to_vec() });
+    assert_eq!(
+        err,
+        Error::IdMismatch {
+            stream: other_id.to_vec(),
+            elf: id.to_vec()
+        }
+    );
     assert_eq!(err.exit_code(), 2);
     let message = err.to_string();
     assert!(message.contains(&ibmvmc_trace::hex(&other_id)), "{message}");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Host tests of the CRQ codec: known byte layouts written by hand from LoPAR and
 //! `ibmvmc.h`, round trips, every header and type byte, truncation, and a no-panic sweep.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Instructions per HMC message through the driver core (tests/bench/core_messages.rs):
 # outbound (write: user copy, RDMA copy, Signal) and inbound (Signal from the
 # hypervisor, CRQ task dispatch, RDMA copy, receive queue, read: copy out), with RDMA

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Instructions per wake+poll cycle of ibmvmc-executor, side by side with
 # embassy-executor's raw executor and futures' LocalPool, all running the same task
 # (executor/benches/wake_poll.rs). Ours is measured twice: with `poll()` compiled as the

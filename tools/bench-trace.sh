@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Cost of one trace call of the driver (tests/bench/trace_calls.rs): instructions per
 # call with the run-time level filtering it out (level info, a trace_debug! call site)
 # and with the logger on (level debug, frames rzCOBS-encoded into a 64 KiB ring that

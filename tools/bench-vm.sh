@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Echo round trips through /dev/ibmvmc (simulator backend) next to a pipe ping-pong
 # between two processes, measured in the same boot of the x86_64 test VM
 # (tests/vm/vmc_bench.c via tests/vm/bench.plan: default load, trace_level=off and debug,

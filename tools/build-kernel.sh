@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the test kernel for one architecture (x86_64 | ppc64le) into the cache:
 # tinyconfig + tools/kconfig/{common,ARCH}.config, then checks that every option the
 # fragments ask for really survived olddefconfig (a silently dropped KASAN is a lie).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds ibmvmc.ko for one architecture (x86_64 | ppc64le) against the cached test
 # kernel of that architecture: the usual `make -C $KDIR M=$PWD`, with the toolchain
 # variables the kernel needs and a per-kernel output directory (MO=), so the two

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fuzzes with libFuzzer, each target for SECONDS (default 30):
 #   tools/fuzz.sh [SECONDS] [TARGET...]
 # Targets (tests/fuzz/fuzz_targets/, a cargo-fuzz crate outside the root workspace):

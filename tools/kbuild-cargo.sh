@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Called by /Kbuild (never by hand): builds the crates ibmvmc.ko links with Cargo, for
 # the kernel's target, with the kernel's rustc and the module flags Kbuild computed, from
 # the vendored sources in src/kcrates/vendor. Produces, next to OUT:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared settings for the tools/ scripts. Sourced, not executed.
 #
 # Everything expensive (toolchain unpacks, kernel trees and builds) lives under
@@ -60,6 +61,8 @@ patches_hash() { local p; p=$(kernel_patches); if [ -n "$p" ]; then files_hash $
 kernel_out_dir() {
     local arch=$1
     local h
-    h=$(files_hash "$REPO"/tools/kconfig/common.config "$REPO/tools/kconfig/$arch.config" $(kernel_patches))
+    # (the fragments' SPDX lines are not part of the configuration: left out of the key)
+    h=$(cat "$REPO"/tools/kconfig/common.config "$REPO/tools/kconfig/$arch.config" $(kernel_patches) |
+        grep -v '^# SPDX-License-Identifier:' | sha256sum | cut -c1-12)
     echo "$IBMVMC_CACHE/linux-$KVER/build-$arch-$h"
 }

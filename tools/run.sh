@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: from a fresh Debian 12 machine, install the toolchain, build the x86_64
 # test kernel, ibmvmc.ko and the ibmvmc CLI, boot the VM, load the module (its
 # self-test runs on the executor, woken from a hard-IRQ context), run a live session

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs everything the kernel side needs on a fresh Debian 12 machine, idempotently:
 # Debian packages (rustc-web 1.96, clang 19, QEMU, the ppc64le cross binutils), bindgen-cli
 # from crates.io, and the Linux 7.3 source from Debian 13's backports suite.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Tests of the executor crate (executor/):
 #   1. host tests and doc tests (debug; the loom models are skipped there),
 #   2. host tests again and the loom models, in release, bounded to

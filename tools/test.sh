@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test command. On a fresh Debian 12 machine it installs what it needs, then:
 #   host:    clippy, cargo test of the workspace (core against the simulator: flows,
 #            defects, resets, proptest interleavings), the executor's loom models, a

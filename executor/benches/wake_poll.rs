@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Cost of one wake+poll cycle: this executor, embassy-executor's raw executor, and
 //! futures' `LocalPool`, running the same task.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! A tiny static, heap-free async executor for the ibmvmc driver.
 //!
 //! The driver's handshake, per-session open and signal processing are futures spawned

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The synchronisation primitives the executor is built from.
 //!
 //! Everything in `raw/` takes its atomics and its interior-mutability cell from this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Single-threaded behaviour: spawn, completion, slot reuse, the pender edge, wakes
 //! from inside tasks, shutdown.
 

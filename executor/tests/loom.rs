@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Loom models of the wake / poll / run-queue / shutdown protocol.
 //!
 //! The library cannot depend on loom, so this test compiles the library's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Wakes, polls, spawns and shutdown from several std threads at once.
 
 mod common;

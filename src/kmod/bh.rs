@@ -18,7 +18,10 @@ use ibmvmc_executor::Pender;
 use crate::ffi;
 use crate::instance;
 
-const _: () = assert!(ffi::TIMER_SLOTS == ibmvmc::TIMER_SLOTS, "IBMVMC_TIMER_SLOTS in shim.h");
+const _: () = assert!(
+    ffi::TIMER_SLOTS == ibmvmc::TIMER_SLOTS,
+    "IBMVMC_TIMER_SLOTS in shim.h"
+);
 
 /// The core's timers: hrtimers, and the monotonic clock.
 pub(crate) struct KernelTimers;

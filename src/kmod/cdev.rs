@@ -99,7 +99,9 @@ unsafe extern "C" fn ibmvmc_rs_read(session: *mut c_void, buf: *mut c_char, len:
         return if len == 0 { 0 } else { errno(Errno::Io) };
     };
     let mut writer = UserSlice::new(UserPtr::from_addr(buf as usize), len).writer();
-    match instance.vmc.read(file, len, |message| writer.write_slice(message).map_err(fault)) {
+    match instance.vmc.read(file, len, |message| {
+        writer.write_slice(message).map_err(fault)
+    }) {
         Ok(n) => n as isize,
         Err(e) => errno(e),
     }
@@ -108,14 +110,21 @@ unsafe extern "C" fn ibmvmc_rs_read(session: *mut c_void, buf: *mut c_char, len:
 /// # Safety
 /// `session` is a live file state (see [`file`]); `buf` is a user pointer.
 #[no_mangle]
-unsafe extern "C" fn ibmvmc_rs_write(session: *mut c_void, buf: *const c_char, len: usize) -> isize {
+unsafe extern "C" fn ibmvmc_rs_write(
+    session: *mut c_void,
+    buf: *const c_char,
+    len: usize,
+) -> isize {
     // SAFETY: the caller passes `private_data` of an open file.
     let file = unsafe { file(session) };
     let Some(instance) = current() else {
         return errno(Errno::Io);
     };
     let mut reader = UserSlice::new(UserPtr::from_addr(buf as usize), len).reader();
-    match instance.vmc.write(file, len, |dst| reader.read_slice(dst).map_err(fault)) {
+    match instance
+        .vmc
+        .write(file, len, |dst| reader.read_slice(dst).map_err(fault))
+    {
         Ok(n) => n as isize,
         Err(e) => errno(e),
     }
@@ -177,10 +186,16 @@ unsafe extern "C" fn ibmvmc_rs_ioctl(session: *mut c_void, cmd: c_uint, arg: c_u
         VMC_IOCTL_QUERY => {
             let q = vmc.query();
             let mut bytes = [0u8; 12];
-            for (chunk, value) in bytes.chunks_mut(4).zip([q.have_vmc, q.state, q.vmc_drc_index]) {
+            for (chunk, value) in bytes
+                .chunks_mut(4)
+                .zip([q.have_vmc, q.state, q.vmc_drc_index])
+            {
                 chunk.copy_from_slice(&value.to_ne_bytes());
             }
-            UserSlice::new(user, bytes.len()).writer().write_slice(&bytes).map_err(|_| refused(cmd, Errno::Fault))
+            UserSlice::new(user, bytes.len())
+                .writer()
+                .write_slice(&bytes)
+                .map_err(|_| refused(cmd, Errno::Fault))
         }
         VMC_IOCTL_REQUESTVMC => {
             if !ffi::capable_sys_admin() {
@@ -209,7 +224,10 @@ fn no_device_ioctl(cmd: c_uint, arg: c_ulong) -> core::result::Result<(), Errno>
     match cmd {
         // The core's answer while the driver is not ready.
         VMC_IOCTL_SETHMCID | VMC_IOCTL_SETHMCID_32 => Err(Errno::Again),
-        VMC_IOCTL_QUERY => UserSlice::new(user, 12).writer().write_slice(&[0u8; 12]).map_err(fault),
+        VMC_IOCTL_QUERY => UserSlice::new(user, 12)
+            .writer()
+            .write_slice(&[0u8; 12])
+            .map_err(fault),
         VMC_IOCTL_REQUESTVMC => {
             if !ffi::capable_sys_admin() {
                 return Err(Errno::Perm);
@@ -219,7 +237,10 @@ fn no_device_ioctl(cmd: c_uint, arg: c_ulong) -> core::result::Result<(), Errno>
             #[cfg(not(ibmvmc_pseries))]
             let result: core::result::Result<u32, Errno> = Err(Errno::Io);
             result.and_then(|drc_index| {
-                UserSlice::new(user, 4).writer().write_slice(&drc_index.to_ne_bytes()).map_err(fault)
+                UserSlice::new(user, 4)
+                    .writer()
+                    .write_slice(&drc_index.to_ne_bytes())
+                    .map_err(fault)
             })
         }
         _ => Err(Errno::NoTty),
@@ -236,7 +257,10 @@ impl core::fmt::Write for Text<'_> {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         let room = self.buf.len().saturating_sub(self.len);
         let n = s.len().min(room);
-        if let (Some(dst), Some(src)) = (self.buf.get_mut(self.len..self.len + n), s.as_bytes().get(..n)) {
+        if let (Some(dst), Some(src)) = (
+            self.buf.get_mut(self.len..self.len + n),
+            s.as_bytes().get(..n),
+        ) {
             dst.copy_from_slice(src);
             self.len += n;
         }
@@ -323,21 +347,34 @@ fn write_stats(out: &mut Text<'_>, instance: &crate::instance::Instance) -> core
         writeln!(out, "{name} {value}")?;
     }
     for (slot, count) in s.hcall_by_code.iter().enumerate() {
-        writeln!(out, "hcall_failures_{} {}", ibmvmc::HcallRc::slot_name(slot), count)?;
+        writeln!(
+            out,
+            "hcall_failures_{} {}",
+            ibmvmc::HcallRc::slot_name(slot),
+            count
+        )?;
     }
     for index in 0..2 {
         writeln!(out, "wakeups_hmc{} {}", index, instance.wakeups(index))?;
     }
     let (frames, lost, bytes) = crate::platform::TRACE.stats();
     writeln!(out, "trace_level {}", ibmvmc::trace::level().name())?;
-    writeln!(out, "trace_frames {frames}\ntrace_frames_lost {lost}\ntrace_bytes_kept {bytes}")
+    writeln!(
+        out,
+        "trace_frames {frames}\ntrace_frames_lost {lost}\ntrace_bytes_kept {bytes}"
+    )
 }
 
 /// debugfs `state`: the driver's state, what was negotiated, and each connection: its
 /// state, session, generation, who owns its buffers, what is queued and pending.
 fn write_state(out: &mut Text<'_>, s: &ibmvmc::state::Summary) -> core::fmt::Result {
     use core::fmt::Write;
-    writeln!(out, "driver {:?} (query state {})", s.driver, s.driver.as_query())?;
+    writeln!(
+        out,
+        "driver {:?} (query state {})",
+        s.driver,
+        s.driver.as_query()
+    )?;
     match s.negotiated {
         Some(n) => writeln!(
             out,

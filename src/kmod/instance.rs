@@ -100,7 +100,9 @@ unsafe impl Sync for Instance {}
 // SAFETY: as above; the instance is created and dropped in process context.
 unsafe impl Send for Instance {}
 
-static WAIT_QUEUES: WaitQueues = WaitQueues { wakeups: [const { AtomicU64::new(0) }; 2] };
+static WAIT_QUEUES: WaitQueues = WaitQueues {
+    wakeups: [const { AtomicU64::new(0) }; 2],
+};
 
 #[cfg(ibmvmc_sim)]
 const SIM_CONFIG: SimConfig = SimConfig::DEFAULT;
@@ -148,8 +150,11 @@ impl Instance {
         let config = SIM_CONFIG;
         let (hv_parts, hv_mem) = leak_vec(VVec::from_elem(0u8, config.hv_mem_len(), GFP_KERNEL)?);
         let mtu = params.max_mtu() as usize;
-        let (local_parts, local_mem) =
-            leak_vec(VVec::from_elem(0u8, params.local_buffers() * mtu, GFP_KERNEL)?);
+        let (local_parts, local_mem) = leak_vec(VVec::from_elem(
+            0u8,
+            params.local_buffers() * mtu,
+            GFP_KERNEL,
+        )?);
 
         let mut bufs = KVec::with_capacity(params.local_buffers(), GFP_KERNEL)?;
         for (i, chunk) in local_mem.chunks_mut(mtu).enumerate() {
@@ -158,13 +163,15 @@ impl Instance {
         let (bufs_ptr, bufs_len, bufs_cap) = bufs.into_raw_parts();
         // SAFETY: the initialised elements of the vector just taken apart; freed by
         // `Instance::drop` only.
-        let local_bufs: &'static [LocalBuf] = unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
+        let local_bufs: &'static [LocalBuf] =
+            unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
 
         let sim: &'static Sim = &SIM;
         sim.attach(hv_mem).map_err(|_| EINVAL)?;
         sim.set_irq(&irq_hook);
 
-        let vmc = Vmc::new(sim, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs).map_err(|_| EINVAL)?;
+        let vmc = Vmc::new(sim, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs)
+            .map_err(|_| EINVAL)?;
         let vmc: &'static mut KVmc = KBox::leak(KBox::new(vmc, GFP_KERNEL)?);
         let vmc_ptr: *mut KVmc = vmc;
         // SAFETY: as for `sim`.
@@ -189,11 +196,16 @@ impl Instance {
     /// Builds the instance over the VIO device and the message buffers `pseries.c`
     /// mapped (not started yet). Probe, process context.
     #[cfg(ibmvmc_pseries)]
-    pub(crate) fn new_pseries(params: Params, hv: Hv, bufs: KVec<LocalBuf>) -> Result<KBox<Instance>> {
+    pub(crate) fn new_pseries(
+        params: Params,
+        hv: Hv,
+        bufs: KVec<LocalBuf>,
+    ) -> Result<KBox<Instance>> {
         let (bufs_ptr, bufs_len, bufs_cap) = bufs.into_raw_parts();
         // SAFETY: the initialised elements of the vector just taken apart; freed by
         // `Instance::drop` only, or below if the instance cannot be built.
-        let local_bufs: &'static [LocalBuf] = unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
+        let local_bufs: &'static [LocalBuf] =
+            unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
         let reclaim_bufs = || {
             // SAFETY: the parts taken apart above, not yet handed to any `Vmc`.
             drop(unsafe { KVec::from_raw_parts(bufs_ptr, bufs_len, bufs_cap) });
@@ -214,9 +226,19 @@ impl Instance {
         };
         // SAFETY: just leaked; freed by `Instance::drop` only.
         let vmc_ref: &'static KVmc = unsafe { &*vmc };
-        let reclaim = Reclaim { local_bufs: (bufs_ptr, bufs_len, bufs_cap), vmc };
+        let reclaim = Reclaim {
+            local_bufs: (bufs_ptr, bufs_len, bufs_cap),
+            vmc,
+        };
         // On failure the `Instance` being built is dropped, reclaiming both.
-        KBox::new(Instance { vmc: vmc_ref, reclaim }, GFP_KERNEL).map_err(Into::into)
+        KBox::new(
+            Instance {
+                vmc: vmc_ref,
+                reclaim,
+            },
+            GFP_KERNEL,
+        )
+        .map_err(Into::into)
     }
 
     /// Makes the instance the one the file operations and the interrupt use, then
@@ -240,7 +262,11 @@ impl Instance {
 
     /// Wake-ups of connection `index`'s wait queue since load.
     pub(crate) fn wakeups(&self, index: usize) -> u64 {
-        WAIT_QUEUES.wakeups.get(index).map(|c| c.load(Ordering::Relaxed)).unwrap_or(0)
+        WAIT_QUEUES
+            .wakeups
+            .get(index)
+            .map(|c| c.load(Ordering::Relaxed))
+            .unwrap_or(0)
     }
 
     /// Runs one command of debugfs `ibmvmc/sim` (the language: `ibmvmc_sim::command`).
@@ -273,9 +299,17 @@ impl Drop for Instance {
             drop(KBox::from_raw(r.vmc));
             #[cfg(ibmvmc_sim)]
             SIM.detach();
-            drop(KVec::from_raw_parts(r.local_bufs.0, r.local_bufs.1, r.local_bufs.2));
+            drop(KVec::from_raw_parts(
+                r.local_bufs.0,
+                r.local_bufs.1,
+                r.local_bufs.2,
+            ));
             #[cfg(ibmvmc_sim)]
-            drop(VVec::from_raw_parts(r.local_mem.0, r.local_mem.1, r.local_mem.2));
+            drop(VVec::from_raw_parts(
+                r.local_mem.0,
+                r.local_mem.1,
+                r.local_mem.2,
+            ));
             #[cfg(ibmvmc_sim)]
             drop(VVec::from_raw_parts(r.hv_mem.0, r.hv_mem.1, r.hv_mem.2));
         }

@@ -82,7 +82,11 @@ impl TraceRing {
         // SAFETY: we hold the critical section, so no other context touches `inner`; if
         // this CPU's own logger holds a frame open (`taken`), the ring is left alone.
         let inner = unsafe { &mut *self.inner.get() };
-        let result = if inner.taken { None } else { Some(f(inner.sink.ring())) };
+        let result = if inner.taken {
+            None
+        } else {
+            Some(f(inner.sink.ring()))
+        };
         // SAFETY: the token of the acquire above.
         unsafe { ffi::cs_release(token) };
         result

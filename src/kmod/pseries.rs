@@ -51,7 +51,12 @@ mod raw {
         pub(super) fn ibmvmc_pseries_register() -> c_int;
         pub(super) fn ibmvmc_pseries_unregister();
         pub(super) fn ibmvmc_pseries_release(dev: *mut RawDev);
-        pub(super) fn ibmvmc_pseries_buffer(dev: *mut RawDev, index: c_uint, mem: *mut *mut c_void, ioba: *mut u64) -> bool;
+        pub(super) fn ibmvmc_pseries_buffer(
+            dev: *mut RawDev,
+            index: c_uint,
+            mem: *mut *mut c_void,
+            ioba: *mut u64,
+        ) -> bool;
         pub(super) fn ibmvmc_pseries_crq_entries(dev: *mut RawDev) -> c_uint;
         pub(super) fn ibmvmc_pseries_reg_crq(dev: *mut RawDev) -> c_long;
         pub(super) fn ibmvmc_pseries_free_crq(dev: *mut RawDev) -> c_long;
@@ -60,8 +65,18 @@ mod raw {
         pub(super) fn ibmvmc_pseries_next_crq(dev: *mut RawDev, out: *mut u8) -> bool;
         pub(super) fn ibmvmc_pseries_enable_irq(dev: *mut RawDev);
         pub(super) fn ibmvmc_pseries_disable_irq(dev: *mut RawDev);
-        pub(super) fn ibmvmc_pseries_rdma_to_hv(dev: *mut RawDev, ioba: u64, len: u64, remote: u32) -> c_long;
-        pub(super) fn ibmvmc_pseries_rdma_from_hv(dev: *mut RawDev, remote: u32, ioba: u64, len: u64) -> c_long;
+        pub(super) fn ibmvmc_pseries_rdma_to_hv(
+            dev: *mut RawDev,
+            ioba: u64,
+            len: u64,
+            remote: u32,
+        ) -> c_long;
+        pub(super) fn ibmvmc_pseries_rdma_from_hv(
+            dev: *mut RawDev,
+            remote: u32,
+            ioba: u64,
+            len: u64,
+        ) -> c_long;
         pub(super) fn ibmvmc_pseries_request_vmc(drc_index: *mut u32) -> c_long;
     }
 }
@@ -188,7 +203,9 @@ pub(crate) struct Vio {
 }
 
 /// The backend the instance is built over.
-pub(crate) static VIO: Vio = Vio { dev: AtomicPtr::new(core::ptr::null_mut()) };
+pub(crate) static VIO: Vio = Vio {
+    dev: AtomicPtr::new(core::ptr::null_mut()),
+};
 
 impl Vio {
     fn dev(&self) -> Option<Dev> {
@@ -229,7 +246,8 @@ impl Device for Vio {
             *word = u64::from_be_bytes(bytes);
         }
         let [w0, w1] = words;
-        self.dev().map_or(HcallRc::HARDWARE, |dev| dev.send_crq(w0, w1))
+        self.dev()
+            .map_or(HcallRc::HARDWARE, |dev| dev.send_crq(w0, w1))
     }
 
     fn next_crq(&self) -> Option<[u8; CRQ_ENTRY_SIZE]> {
@@ -251,14 +269,18 @@ impl Device for Vio {
     fn rdma_to_hv(&self, local: &[u8], local_ioba: u64, remote_lioba: u32) -> HcallRc {
         // The hypervisor reads the memory at `local_ioba`, which is `local`.
         let len = local.len() as u64;
-        self.dev().map_or(HcallRc::HARDWARE, |dev| dev.rdma_to_hv(local_ioba, len, remote_lioba))
+        self.dev().map_or(HcallRc::HARDWARE, |dev| {
+            dev.rdma_to_hv(local_ioba, len, remote_lioba)
+        })
     }
 
     fn rdma_from_hv(&self, remote_lioba: u32, local: &mut [u8], local_ioba: u64) -> HcallRc {
         // The hypervisor writes `local` through its I/O address; the `&mut` is the
         // proof that nobody else looks at these bytes meanwhile.
         let len = local.len() as u64;
-        self.dev().map_or(HcallRc::HARDWARE, |dev| dev.rdma_from_hv(remote_lioba, local_ioba, len))
+        self.dev().map_or(HcallRc::HARDWARE, |dev| {
+            dev.rdma_from_hv(remote_lioba, local_ioba, len)
+        })
     }
 
     fn request_vmc(&self) -> (HcallRc, u32) {
@@ -344,13 +366,17 @@ fn build(dev: Dev) -> core::result::Result<(), (Error, bool)> {
     let count = params.local_buffers();
     let mut bufs = KVec::with_capacity(count, GFP_KERNEL).map_err(|e| (e.into(), false))?;
     for index in 0..count {
-        let (mem, ioba) = u32::try_from(index).ok().and_then(|i| dev.buffer(i)).ok_or((EINVAL, false))?;
+        let (mem, ioba) = u32::try_from(index)
+            .ok()
+            .and_then(|i| dev.buffer(i))
+            .ok_or((EINVAL, false))?;
         // SAFETY: `pseries.c` allocated `mtu` bytes (the size `ibmvmc_rs_pseries_sizes`
         // gave it) at `mem` for buffer `index` alone, zeroed; they stay allocated until
         // `release` frees them after the instance (and this `LocalBuf`) is dropped, and
         // nothing else in Rust or C reads or writes them.
         let mem: &'static mut [u8] = unsafe { core::slice::from_raw_parts_mut(mem, mtu) };
-        bufs.push(LocalBuf::new(mem, ioba), GFP_KERNEL).map_err(|e| (e.into(), false))?;
+        bufs.push(LocalBuf::new(mem, ioba), GFP_KERNEL)
+            .map_err(|e| (e.into(), false))?;
     }
     VIO.dev.store(dev.ptr(), Ordering::Release);
     let instance = Instance::new_pseries(params, &VIO, bufs).map_err(|e| (e, false))?;

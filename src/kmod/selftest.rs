@@ -34,8 +34,7 @@ static CELL: StaticCell<u32> = StaticCell::new();
 /// Fired by the test interrupt; carries whether the handler really ran in hard IRQ.
 static IRQ_SIGNAL: Signal<KernelRawMutex, bool> = Signal::new();
 static IRQ_RAISED_AT: AtomicU64 = AtomicU64::new(0);
-static RESULT: Mutex<KernelRawMutex, Cell<Option<(Proof, IrqProof)>>> =
-    Mutex::new(Cell::new(None));
+static RESULT: Mutex<KernelRawMutex, Cell<Option<(Proof, IrqProof)>>> = Mutex::new(Cell::new(None));
 
 /// What the interrupt rounds observed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -106,7 +105,11 @@ pub(crate) fn run(bh_mode: u32) -> Result {
         // Each round's task ran where bh_mode says: softirq (0) or a worker (1).
         && irq.polled_in_bh == (if bh_mode == 0 { IRQ_ROUNDS } else { 0 });
     let line = if ok { "ok" } else { "FAILED" };
-    let context = if bh_mode == 0 { "bh_mode=0: BH workqueue" } else { "bh_mode=1: high-priority workqueue" };
+    let context = if bh_mode == 0 {
+        "bh_mode=0: BH workqueue"
+    } else {
+        "bh_mode=1: high-priority workqueue"
+    };
     pr_info!(
         "crates {}: embassy-sync Channel sum={} received={} producer_waits={}, \
          futures-util join, static_cell value={} refused_twice={}, defmt frames={} bytes={}; \

@@ -62,7 +62,9 @@ extern "C" fn ibmvmc_rs_trace_open(mode: c_int) -> *mut c_void {
         _ => Mode::Pipe,
     };
     // A snapshot shows what was not drained yet (and says so if some of it was lost).
-    let (cursor, until) = TRACE.with(|ring| (ring.drain_cursor(), ring.newest())).unwrap_or_default();
+    let (cursor, until) = TRACE
+        .with(|ring| (ring.drain_cursor(), ring.newest()))
+        .unwrap_or_default();
     let reader = Reader {
         mode,
         header: ibmvmc::trace::header(&ffi::trace_id(), ibmvmc::trace::anchor()),
@@ -93,7 +95,11 @@ unsafe extern "C" fn ibmvmc_rs_trace_release(reader: *mut c_void) {
 /// # Safety
 /// `reader_ptr` as in `reader`; `buf` points to `len` writable bytes.
 #[no_mangle]
-unsafe extern "C" fn ibmvmc_rs_trace_peek(reader_ptr: *mut c_void, buf: *mut u8, len: usize) -> isize {
+unsafe extern "C" fn ibmvmc_rs_trace_peek(
+    reader_ptr: *mut c_void,
+    buf: *mut u8,
+    len: usize,
+) -> isize {
     // SAFETY: see `reader`.
     let r = unsafe { reader(reader_ptr) };
     // SAFETY: the C side passes a kernel buffer of `len` bytes it owns for this call.
@@ -107,7 +113,11 @@ unsafe extern "C" fn ibmvmc_rs_trace_peek(reader_ptr: *mut c_void, buf: *mut u8,
                 Mode::Snapshot => (r.cursor, Some(r.until)),
                 Mode::Drain | Mode::Pipe => (ring.drain_cursor(), None),
             };
-            let read = if rest.is_empty() { Default::default() } else { ring.read(&mut at, until, rest) };
+            let read = if rest.is_empty() {
+                Default::default()
+            } else {
+                ring.read(&mut at, until, rest)
+            };
             (read, at)
         })
         .unwrap_or_default();

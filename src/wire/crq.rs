@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! A checked view over the bytes of one CRQ entry.
 
 use super::Error;

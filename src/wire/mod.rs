@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The 16-byte CRQ entry of the Virtual Management Channel, as bytes and as meaning.
 //!
 //! Two layers, in the manner of smoltcp's `wire` module:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! What a CRQ entry means: parsed from, and emitted to, a [`Crq`] view.
 
 use super::header;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The status byte of VMC responses: the one place its values are decided.
 
 /// Result carried in byte 2 of every VMC response.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Instructions per HMC message through the driver core, inbound and outbound, with
 //! RDMA simulated by `memcpy`, next to the bare copies the same messages need anyway.
 //!
@@ -200,7 +201,11 @@ impl BenchDevice {
     /// Add Buffer for `id`: the first half of the pool for the management partition
     /// (its send buffers), the second half for the hypervisor.
     fn add_buffer(&self, id: u16) {
-        let owner = if id < self.pool / 2 { BufferOwner::ManagementPartition } else { BufferOwner::Hypervisor };
+        let owner = if id < self.pool / 2 {
+            BufferOwner::ManagementPartition
+        } else {
+            BufferOwner::Hypervisor
+        };
         self.enqueue_repr(CrqRepr::Vmc(VmcMessage::AddBuffer {
             hmc_session: 0,
             hmc_index: 0,
@@ -249,7 +254,11 @@ impl BenchDevice {
                     self.add_buffer(id);
                 }
             }
-            CrqRepr::Vmc(VmcMessage::InterfaceOpen { hmc_session, hmc_index, buffer_id }) => {
+            CrqRepr::Vmc(VmcMessage::InterfaceOpen {
+                hmc_session,
+                hmc_index,
+                buffer_id,
+            }) => {
                 self.enqueue_repr(CrqRepr::Vmc(VmcMessage::InterfaceOpenResponse {
                     status: Status::Success,
                     hmc_session,
@@ -257,7 +266,10 @@ impl BenchDevice {
                     buffer_id,
                 }));
             }
-            CrqRepr::Vmc(VmcMessage::InterfaceClose { hmc_session, hmc_index }) => {
+            CrqRepr::Vmc(VmcMessage::InterfaceClose {
+                hmc_session,
+                hmc_index,
+            }) => {
                 self.enqueue_repr(CrqRepr::Vmc(VmcMessage::InterfaceCloseResponse {
                     status: Status::Success,
                     hmc_session,
@@ -316,11 +328,15 @@ impl Device for BenchDevice {
     fn disable_interrupts(&self) {}
 
     fn rdma_to_hv(&self, local: &[u8], _local_ioba: u64, remote_lioba: u32) -> HcallRc {
-        self.with_hv(remote_lioba, local.len(), |remote| remote.copy_from_slice(local))
+        self.with_hv(remote_lioba, local.len(), |remote| {
+            remote.copy_from_slice(local)
+        })
     }
 
     fn rdma_from_hv(&self, remote_lioba: u32, local: &mut [u8], _local_ioba: u64) -> HcallRc {
-        self.with_hv(remote_lioba, local.len(), |remote| local.copy_from_slice(remote))
+        self.with_hv(remote_lioba, local.len(), |remote| {
+            local.copy_from_slice(remote)
+        })
     }
 
     fn request_vmc(&self) -> (HcallRc, u32) {
@@ -394,7 +410,11 @@ impl<'a> Tasks<'a> {
         for flag in &WOKEN {
             flag.store(true, Relaxed);
         }
-        Tasks { futures, wakers, done: [false; 3] }
+        Tasks {
+            futures,
+            wakers,
+            done: [false; 3],
+        }
     }
 
     /// Polls every woken task until none is woken (what the executor's `poll` loop
@@ -403,11 +423,19 @@ impl<'a> Tasks<'a> {
     fn settle(&mut self) {
         for _ in 0..100_000 {
             let mut any = false;
-            let tasks = self.futures.iter_mut().zip(&self.wakers).zip(&mut self.done);
+            let tasks = self
+                .futures
+                .iter_mut()
+                .zip(&self.wakers)
+                .zip(&mut self.done);
             for (((future, waker), done), woken) in tasks.zip(&WOKEN) {
                 if woken.swap(false, Relaxed) && !*done {
                     any = true;
-                    if future.as_mut().poll(&mut Context::from_waker(waker)).is_ready() {
+                    if future
+                        .as_mut()
+                        .poll(&mut Context::from_waker(waker))
+                        .is_ready()
+                    {
                         *done = true;
                     }
                 }
@@ -451,7 +479,12 @@ fn outbound_one(vmc: &BenchVmc, file: &File, user: &[u8]) -> Result<usize, Errno
 /// the CRQ task, it runs, and `read()` copies the message out to `user`.
 #[no_mangle]
 #[inline(never)]
-fn inbound_one(vmc: &BenchVmc, tasks: &mut Tasks<'_>, file: &File, user: &mut [u8]) -> Result<usize, Errno> {
+fn inbound_one(
+    vmc: &BenchVmc,
+    tasks: &mut Tasks<'_>,
+    file: &File,
+    user: &mut [u8],
+) -> Result<usize, Errno> {
     vmc.device().echo_last_signal();
     vmc.interrupt();
     tasks.settle();
@@ -479,7 +512,12 @@ fn baseline_outbound_one(bare: &mut Bare, user: &[u8]) {
     let len = user.len();
     bare.local[..len].copy_from_slice(user);
     bare.hv[..len].copy_from_slice(&bare.local[..len]);
-    let signal = VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: 0, msg_len: len as u32 };
+    let signal = VmcMessage::Signal {
+        hmc_session: 1,
+        hmc_index: 0,
+        buffer_id: 0,
+        msg_len: len as u32,
+    };
     bare.entry = black_box(CrqRepr::Vmc(signal)).to_bytes();
 }
 
@@ -585,7 +623,13 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
         .map(|i| LocalBuf::new(vec![0u8; MTU].leak(), 0x10_0000 + (i * MTU) as u64))
         .collect();
     let local: &'static [LocalBuf] = local.leak();
-    let vmc: BenchVmc = match Vmc::new(BenchDevice::new(pool), BenchWaiters::default(), BenchTimers, params, local) {
+    let vmc: BenchVmc = match Vmc::new(
+        BenchDevice::new(pool),
+        BenchWaiters::default(),
+        BenchTimers,
+        params,
+        local,
+    ) {
         Ok(vmc) => vmc,
         Err(e) => return err(format!("Vmc::new: {e:?}")),
     };
@@ -599,7 +643,13 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
     if vmc.driver_state() != DriverState::Ready {
         return err("handshake did not reach ready");
     }
-    let added = |vmc: &BenchVmc| vmc.snapshot().conns[0].bufs.iter().filter(|b| **b != Buf::Invalid).count();
+    let added = |vmc: &BenchVmc| {
+        vmc.snapshot().conns[0]
+            .bufs
+            .iter()
+            .filter(|b| **b != Buf::Invalid)
+            .count()
+    };
     if added(&vmc) < pool as usize {
         // PowerVM sends its Add Buffers right behind the Capabilities Response: all of
         // them must be taken.
@@ -622,7 +672,9 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
     }
     let (free, busy, hv) = conn.buffer_counts();
     if (free, busy, hv) != (pool as usize / 2, 0, pool as usize - pool as usize / 2) {
-        return err(format!("unexpected pool after the open: free {free} busy {busy} hypervisor's {hv}"));
+        return err(format!(
+            "unexpected pool after the open: free {free} busy {busy} hypervisor's {hv}"
+        ));
     }
 
     let user_out: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
@@ -638,7 +690,9 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
         if outbound_one(&vmc, &file, &user_out) != Ok(len) {
             return err("warm-up write failed");
         }
-        if inbound_one(&vmc, &mut tasks, &file, &mut user_in) != Ok(len) || user_in[..len] != user_out[..] {
+        if inbound_one(&vmc, &mut tasks, &file, &mut user_in) != Ok(len)
+            || user_in[..len] != user_out[..]
+        {
             return err("warm-up read failed or returned other bytes");
         }
         baseline_outbound_one(&mut bare, &user_out);
@@ -658,7 +712,11 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
             let _ = inbound_one(&vmc, &mut tasks, &file, &mut user_in);
         }
         log_bytes_per_pair = ibmvmc_hostlog::take().len() / CALIBRATE;
-        let loops = if which == Which::Baseline { 0 } else { n as usize };
+        let loops = if which == Which::Baseline {
+            0
+        } else {
+            n as usize
+        };
         presize_logger(log_bytes_per_pair * loops + 4096);
     }
     user_in.fill(0);
@@ -693,14 +751,17 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
     }
     let mut ok = true;
     if allocations != 0 {
-        eprintln!("core_messages: {allocations} heap allocations in the measured loop (expected none)");
+        eprintln!(
+            "core_messages: {allocations} heap allocations in the measured loop (expected none)"
+        );
         ok = false;
     }
     if failures != 0 || user_in[..len] != user_out[..] {
         eprintln!("core_messages: {failures} failed calls in the measured loop, or the bytes came back wrong");
         ok = false;
     }
-    if after.msgs_out - before.msgs_out != core_msgs || after.msgs_in - before.msgs_in != core_msgs {
+    if after.msgs_out - before.msgs_out != core_msgs || after.msgs_in - before.msgs_in != core_msgs
+    {
         eprintln!(
             "core_messages: {} messages out, {} in, expected {core_msgs} each",
             after.msgs_out - before.msgs_out,
@@ -728,9 +789,15 @@ fn main() -> ExitCode {
     // switches on), as before the run-time level existed, unless a level is given
     // (`info`, the module's default, is what ships).
     ibmvmc::trace::set_level(ibmvmc::trace::Level::Debug);
-    let mut args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let mut args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     if args.len() == 5 {
-        let Some(level) = args.pop().and_then(|l| ibmvmc::trace::Level::parse(l.as_bytes())) else {
+        let Some(level) = args
+            .pop()
+            .and_then(|l| ibmvmc::trace::Level::parse(l.as_bytes()))
+        else {
             return fail("unknown trace level (off, error, warn, info, debug, trace)");
         };
         ibmvmc::trace::set_level(level);

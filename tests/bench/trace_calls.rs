@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The cost of one trace call of the driver: instructions with the run-time level
 //! filtering it out and with the logger on, and the bytes one frame takes in the ring
 //! next to the same information as a `pr_debug` text line.
@@ -74,11 +75,18 @@ struct Trace {
 // SAFETY: `sink` is only accessed between `lock` and `unlock` (see the field).
 unsafe impl Sync for Trace {}
 
-static TRACE: Trace = Trace { locked: AtomicBool::new(false), sink: UnsafeCell::new(Sink::new()) };
+static TRACE: Trace = Trace {
+    locked: AtomicBool::new(false),
+    sink: UnsafeCell::new(Sink::new()),
+};
 
 impl Trace {
     fn lock(&self) {
-        while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        while self
+            .locked
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
             std::hint::spin_loop();
         }
     }
@@ -151,7 +159,12 @@ struct Args {
 impl Args {
     fn new() -> Self {
         Args {
-            repr: CrqRepr::Vmc(VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: 3, msg_len: 256 }),
+            repr: CrqRepr::Vmc(VmcMessage::Signal {
+                hmc_session: 1,
+                hmc_index: 0,
+                buffer_id: 3,
+                msg_len: 256,
+            }),
             rc: HcallRc::SUCCESS,
             hmc: 0,
             id: 3,
@@ -213,7 +226,13 @@ fn base_hcall(rc: HcallRc) {
 #[no_mangle]
 #[inline(never)]
 fn site_msg_in(hmc: u8, id: u8, len: u32, rc: HcallRc) {
-    ibmvmc::trace_debug!("hmc {=u8}: message in buffer {=u8}, {=u32} bytes, H_COPY_RDMA rc={}", hmc, id, len, rc);
+    ibmvmc::trace_debug!(
+        "hmc {=u8}: message in buffer {=u8}, {=u32} bytes, H_COPY_RDMA rc={}",
+        hmc,
+        id,
+        len,
+        rc
+    );
 }
 
 #[no_mangle]
@@ -231,7 +250,13 @@ enum Site {
     MsgIn,
 }
 
-const SITES: [Site; 5] = [Site::CrqIn, Site::CrqOut, Site::BufMove, Site::Hcall, Site::MsgIn];
+const SITES: [Site; 5] = [
+    Site::CrqIn,
+    Site::CrqOut,
+    Site::BufMove,
+    Site::Hcall,
+    Site::MsgIn,
+];
 
 impl Site {
     fn name(self) -> &'static str {
@@ -292,14 +317,21 @@ fn fill_ring(site: Site, args: &Args) -> Result<(), String> {
             return Ok(());
         }
     }
-    Err(format!("{}: the ring never wrapped (are debug frames compiled in? DEFMT_LOG)", site.name()))
+    Err(format!(
+        "{}: the ring never wrapped (are debug frames compiled in? DEFMT_LOG)",
+        site.name()
+    ))
 }
 
 /// The measured run: fill, set the level, `n` calls.
 fn run(site: Site, mode: Mode, n: u64) -> Result<(), String> {
     let args = Args::new();
     fill_ring(site, &args)?;
-    let level = if mode == Mode::Filtered { Level::Info } else { Level::Debug };
+    let level = if mode == Mode::Filtered {
+        Level::Info
+    } else {
+        Level::Debug
+    };
     ibmvmc::trace::set_level(level);
     let before = counters();
     site.calls(mode == Mode::Base, &args, n);
@@ -307,9 +339,17 @@ fn run(site: Site, mode: Mode, n: u64) -> Result<(), String> {
     let frames = after.0 - before.0;
     let expected = if mode == Mode::On { n } else { 0 };
     if frames != expected {
-        return Err(format!("{}: {frames} frames for {n} calls, expected {expected}", site.name()));
+        return Err(format!(
+            "{}: {frames} frames for {n} calls, expected {expected}",
+            site.name()
+        ));
     }
-    println!("site={} frames={frames} lost={} kept={}", site.name(), after.1 - before.1, after.2);
+    println!(
+        "site={} frames={frames} lost={} kept={}",
+        site.name(),
+        after.1 - before.1,
+        after.2
+    );
     Ok(())
 }
 
@@ -377,22 +417,45 @@ fn sizes() -> Result<Vec<Size>, String> {
         site.calls(false, &args, SIZE_FRAMES);
         let read = TRACE.with(|sink| sink.ring().drain(&mut out));
         if read.lost != 0 {
-            return Err(format!("{}: {} frames lost while measuring sizes", site.name(), read.lost));
+            return Err(format!(
+                "{}: {} frames lost while measuring sizes",
+                site.name(),
+                read.lost
+            ));
         }
         let mut stream = decoder.stream();
-        let mut items = stream.feed(&header).map_err(|e| format!("{}: header: {e}", site.name()))?;
-        items.extend(stream.feed(&out[..read.len]).map_err(|e| format!("{}: {e}", site.name()))?);
-        items.extend(stream.finish().map_err(|e| format!("{}: {e}", site.name()))?);
+        let mut items = stream
+            .feed(&header)
+            .map_err(|e| format!("{}: header: {e}", site.name()))?;
+        items.extend(
+            stream
+                .feed(&out[..read.len])
+                .map_err(|e| format!("{}: {e}", site.name()))?,
+        );
+        items.extend(
+            stream
+                .finish()
+                .map_err(|e| format!("{}: {e}", site.name()))?,
+        );
         let mut messages = Vec::new();
         for item in items {
             match item {
                 Item::Header(_) => {}
                 Item::Frame(line) => messages.push(line.message),
-                other => return Err(format!("{}: unexpected {other:?} in the stream", site.name())),
+                other => {
+                    return Err(format!(
+                        "{}: unexpected {other:?} in the stream",
+                        site.name()
+                    ))
+                }
             }
         }
         if messages.len() as u64 != SIZE_FRAMES {
-            return Err(format!("{}: {} frames decoded, {SIZE_FRAMES} logged", site.name(), messages.len()));
+            return Err(format!(
+                "{}: {} frames decoded, {SIZE_FRAMES} logged",
+                site.name(),
+                messages.len()
+            ));
         }
         // As dmesg keeps it: the pr_fmt prefix, the message, the newline.
         let text: usize = messages.iter().map(|m| PR_PREFIX.len() + m.len() + 1).sum();
@@ -430,8 +493,14 @@ fn first_frame_probe() -> Option<String> {
 }
 
 fn print_sizes(sizes: &[Size]) {
-    println!("{:8} | {:>11} | {:>15} | {:>10} | message", "site", "bytes/frame", "pr_debug bytes", "text/frame");
-    println!("{:-<8}-|-{:-<11}-|-{:-<15}-|-{:-<10}-|-{:-<40}", "", "", "", "", "");
+    println!(
+        "{:8} | {:>11} | {:>15} | {:>10} | message",
+        "site", "bytes/frame", "pr_debug bytes", "text/frame"
+    );
+    println!(
+        "{:-<8}-|-{:-<11}-|-{:-<15}-|-{:-<10}-|-{:-<40}",
+        "", "", "", "", ""
+    );
     for s in sizes {
         println!(
             "{:8} | {:>11.1} | {:>15.1} | {:>10.2} | {}",
@@ -452,7 +521,10 @@ fn fail(msg: &str) -> ExitCode {
 const USAGE: &str = "usage: trace_calls [run <site> <base|filtered|on> <n> | check | sizes]";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["run", site, mode, n] => {
@@ -484,7 +556,13 @@ fn main() -> ExitCode {
             match sizes() {
                 Ok(sizes) => {
                     for s in &sizes {
-                        println!("size\t{}\t{:.1}\t{:.1}\t{}", s.site.name(), s.ring_bytes, s.text_bytes, s.message);
+                        println!(
+                            "size\t{}\t{:.1}\t{:.1}\t{}",
+                            s.site.name(),
+                            s.ring_bytes,
+                            s.text_bytes,
+                            s.message
+                        );
                     }
                     ExitCode::SUCCESS
                 }

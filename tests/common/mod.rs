@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The test rig: the driver core on its executor against the PowerVM simulator, all
 //! in-process and deterministic. A test drives the file-operation API the way the
 //! kernel glue will, and calls [`Rig::run`] to let the bottom half (the executor) run
@@ -82,7 +83,11 @@ impl Clock {
     /// The earliest armed deadline and its slot.
     pub fn next(&self) -> Option<(u64, u8)> {
         let deadlines = self.deadlines.lock().unwrap();
-        deadlines.iter().enumerate().filter_map(|(slot, d)| d.map(|at| (at, slot as u8))).min()
+        deadlines
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, d)| d.map(|at| (at, slot as u8)))
+            .min()
     }
 
     /// Whether timer `slot` is armed.
@@ -124,7 +129,11 @@ impl Rig {
     /// A rig with the default simulator and default parameters, started and ready.
     pub fn ready() -> Rig {
         let rig = Rig::with(SimConfig::default(), Params::default());
-        assert_eq!(rig.vmc.driver_state(), DriverState::Ready, "handshake did not finish");
+        assert_eq!(
+            rig.vmc.driver_state(),
+            DriverState::Ready,
+            "handshake did not finish"
+        );
         rig
     }
 
@@ -132,7 +141,11 @@ impl Rig {
     pub fn ready_two() -> Rig {
         let (params, _) = Params::clamped(32, 2, 4096);
         let rig = Rig::with(SimConfig::default(), params);
-        assert_eq!(rig.vmc.driver_state(), DriverState::Ready, "handshake did not finish");
+        assert_eq!(
+            rig.vmc.driver_state(),
+            DriverState::Ready,
+            "handshake did not finish"
+        );
         rig
     }
 
@@ -148,7 +161,8 @@ impl Rig {
     pub fn build(config: SimConfig, params: Params) -> Rig {
         let hv_bytes = config.max_hmcs as usize * config.pool_size as usize * config.mtu as usize;
         let hv_mem: &'static mut [u8] = vec![0u8; hv_bytes.max(1)].leak();
-        let sim: &'static Sim = leak(Sim::new(config, hv_mem).unwrap_or_else(|_| panic!("sim config")));
+        let sim: &'static Sim =
+            leak(Sim::new(config, hv_mem).unwrap_or_else(|_| panic!("sim config")));
         let mtu = params.max_mtu() as usize;
         let local: Vec<LocalBuf> = (0..params.local_buffers())
             .map(|i| LocalBuf::new(vec![0u8; mtu].leak(), 0x10_0000 + (i * mtu) as u64))
@@ -156,16 +170,27 @@ impl Rig {
         let local: &'static [LocalBuf] = local.leak();
         let wakes: &'static Wakes = leak(Wakes::default());
         let clock: &'static Clock = leak(Clock::default());
-        let vmc: &'static TestVmc = leak(Vmc::new(sim, wakes, clock, params, local).unwrap_or_else(|_| panic!("vmc")));
+        let vmc: &'static TestVmc =
+            leak(Vmc::new(sim, wakes, clock, params, local).unwrap_or_else(|_| panic!("vmc")));
         let pending: &'static AtomicBool = leak(AtomicBool::new(false));
-        let exec = leak(Executor::new(Pender::new(pend, pending as *const AtomicBool as *mut ())));
+        let exec = leak(Executor::new(Pender::new(
+            pend,
+            pending as *const AtomicBool as *mut (),
+        )));
         let hook: &'static (dyn Fn() + Sync) = leak(move || {
             // What the kernel's interrupt handler does.
             ibmvmc::hv::Device::disable_interrupts(&sim);
             vmc.interrupt();
         });
         sim.set_irq(hook);
-        Rig { sim, vmc, wakes, clock, exec, pending }
+        Rig {
+            sim,
+            vmc,
+            wakes,
+            clock,
+            exec,
+            pending,
+        }
     }
 
     /// Spawns the driver's tasks and runs them until idle.
@@ -174,7 +199,9 @@ impl Rig {
         self.exec.spawn(vmc.run_crq()).expect("spawn crq");
         self.exec.spawn(vmc.run_link()).expect("spawn link");
         for index in 0..vmc.params().max_hmcs() {
-            self.exec.spawn(vmc.run_session(index)).expect("spawn session");
+            self.exec
+                .spawn(vmc.run_session(index))
+                .expect("spawn session");
         }
         self.run();
     }
@@ -196,7 +223,9 @@ impl Rig {
         self.run();
         let end = self.clock.now_us() + us;
         while let Some((at, slot)) = self.clock.next().filter(|(at, _)| *at <= end) {
-            self.clock.now.store(at.max(self.clock.now_us()), Ordering::Release);
+            self.clock
+                .now
+                .store(at.max(self.clock.now_us()), Ordering::Release);
             self.clock.disarm(slot);
             self.vmc.timer_expired(slot);
             self.run();
@@ -223,7 +252,11 @@ impl Rig {
         self.vmc.set_hmc_id(file, &hmc_id(tag)).expect("SETHMCID");
         self.run();
         let index = self.vmc.wait_index(file).expect("no connection");
-        assert_eq!(self.conn_state(index), ConnState::Ready, "open did not complete");
+        assert_eq!(
+            self.conn_state(index),
+            ConnState::Ready,
+            "open did not complete"
+        );
     }
 
     pub fn conn_state(&self, index: u8) -> ConnState {
@@ -259,7 +292,11 @@ impl Rig {
     }
 
     pub fn mtu(&self) -> usize {
-        self.vmc.snapshot().negotiated.map(|n| n.mtu as usize).unwrap_or(0)
+        self.vmc
+            .snapshot()
+            .negotiated
+            .map(|n| n.mtu as usize)
+            .unwrap_or(0)
     }
 
     pub fn close(&self, file: &File) {
@@ -275,10 +312,18 @@ impl Rig {
     /// are exact, and the hypervisor saw no protocol violation.
     pub fn assert_works(&self, what: &str) {
         self.run();
-        assert_eq!(self.vmc.driver_state(), DriverState::Ready, "{what}: not ready");
+        assert_eq!(
+            self.vmc.driver_state(),
+            DriverState::Ready,
+            "{what}: not ready"
+        );
         let f = File::new();
         self.open(&f, 0x77);
-        assert_eq!(self.round_trip(&f, what.as_bytes()), what.as_bytes(), "{what}");
+        assert_eq!(
+            self.round_trip(&f, what.as_bytes()),
+            what.as_bytes(),
+            "{what}"
+        );
         self.close(&f);
         check_invariants(&self.vmc.snapshot());
         assert_eq!(self.protocol_errors(), 0, "{what}: protocol errors");
@@ -319,23 +364,56 @@ pub fn check_invariants(state: &ibmvmc::state::State) {
     for (index, conn) in state.conns.iter().enumerate() {
         let mut seen = [false; 64];
         for id in conn.free.iter() {
-            assert!(!seen[id as usize], "hmc {index}: buffer {id} twice on the free stack");
+            assert!(
+                !seen[id as usize],
+                "hmc {index}: buffer {id} twice on the free stack"
+            );
             seen[id as usize] = true;
-            assert!(matches!(conn.bufs[id as usize], Buf::Free { .. }), "hmc {index}: {id} on the free stack but {:?}", conn.bufs[id as usize]);
+            assert!(
+                matches!(conn.bufs[id as usize], Buf::Free { .. }),
+                "hmc {index}: {id} on the free stack but {:?}",
+                conn.bufs[id as usize]
+            );
         }
-        let free = conn.bufs.iter().filter(|b| matches!(b, Buf::Free { .. })).count();
-        assert_eq!(free, conn.free.len(), "hmc {index}: free buffers not all on the stack");
+        let free = conn
+            .bufs
+            .iter()
+            .filter(|b| matches!(b, Buf::Free { .. }))
+            .count();
+        assert_eq!(
+            free,
+            conn.free.len(),
+            "hmc {index}: free buffers not all on the stack"
+        );
         let mut queued = [false; 64];
         for id in conn.rx.iter() {
-            assert!(!queued[id as usize], "hmc {index}: buffer {id} queued twice");
+            assert!(
+                !queued[id as usize],
+                "hmc {index}: buffer {id} queued twice"
+            );
             queued[id as usize] = true;
-            assert!(matches!(conn.bufs[id as usize], Buf::Queued { .. }), "hmc {index}: {id} queued but {:?}", conn.bufs[id as usize]);
+            assert!(
+                matches!(conn.bufs[id as usize], Buf::Queued { .. }),
+                "hmc {index}: {id} queued but {:?}",
+                conn.bufs[id as usize]
+            );
         }
-        let nqueued = conn.bufs.iter().filter(|b| matches!(b, Buf::Queued { .. })).count();
-        assert_eq!(nqueued, conn.rx.len(), "hmc {index}: queued buffers not all in the queue");
+        let nqueued = conn
+            .bufs
+            .iter()
+            .filter(|b| matches!(b, Buf::Queued { .. }))
+            .count();
+        assert_eq!(
+            nqueued,
+            conn.rx.len(),
+            "hmc {index}: queued buffers not all in the queue"
+        );
         for (id, buf) in conn.bufs.iter().enumerate() {
             assert!(
-                !matches!(buf, Buf::Writing { .. } | Buf::Reading { .. } | Buf::Receiving { .. }),
+                !matches!(
+                    buf,
+                    Buf::Writing { .. } | Buf::Reading { .. } | Buf::Receiving { .. }
+                ),
                 "hmc {index}: buffer {id} left {buf:?}"
             );
         }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Writes the seed corpus of the crq_codec target: one valid 16-byte entry per message
 # class (layouts from the table in src/wire/crq.rs). Seeds are named seed-*; libFuzzer's
 # own entries (40-hex names) are never kept in the repo (tools/fuzz.sh fuzzes a copy).

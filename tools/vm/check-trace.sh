@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The host half of tests/vm/trace.plan: decodes what the VM captured, with the .ko it
 # ran, and checks:
 #   - trace.bin (a drain after a CLI session) decodes, every line has a level and a

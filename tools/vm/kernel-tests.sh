@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The kernel half of the test command for one architecture: build (or reuse) the test
 # kernel, build ibmvmc.ko and the static test programs, then boot:
 #   1. tests/vm/load.plan   must PASS, with the module's self-test line in the log;

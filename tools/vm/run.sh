@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boots the test kernel of ARCH in QEMU with an initramfs holding ibmvmc.ko, the static
 # test programs and PLAN (see tools/vm/init.c for its language), collects every step's
 # result and the full kernel log, and fails if a step failed or the log holds a splat.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The executor: N slots, the head word (run queue, poll lock, shutdown) and the pender.
 
 use core::future::Future;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The executor's core. Everything in here takes its atomics from `crate::sync`, so the
 //! loom model test can compile these files against loom's types.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The hook through which the executor asks the platform for a `poll()`.
 
 /// How the executor tells the platform "`poll()` has work".

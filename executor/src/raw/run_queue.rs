@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The executor's head word: the run queue, the poll lock and the shutdown state in one
 //! atomic pointer, so that every executor-level transition is one read-modify-write.
 //!

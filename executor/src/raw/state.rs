@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The state word of one task slot: every transition of a slot is one atomic operation
 //! on this word, and this file is the only place that changes it.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! One task slot: a header (state word, run-queue link, type-erased functions) followed
 //! by inline storage for the future, and the waker that points at the header.
 

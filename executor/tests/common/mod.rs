@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Test platform: a pender that records requests, and probe futures that count what
 //! happens to them.
 #![allow(dead_code)]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Fuzz target: the driver core fed arbitrary hypervisor entries, hcall results and
 //! application calls, in any order. The core must never panic, never livelock, keep
 //! its pool bookkeeping exact, and answer every call with an error of its contract.
@@ -60,7 +61,11 @@ struct FuzzDevice {
 
 impl FuzzDevice {
     fn rc(&self) -> HcallRc {
-        self.rcs.lock().unwrap().pop_front().unwrap_or(HcallRc::SUCCESS)
+        self.rcs
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or(HcallRc::SUCCESS)
     }
 }
 
@@ -79,7 +84,10 @@ impl Device for FuzzDevice {
     }
     fn send_crq(&self, entry: &[u8; 16]) -> HcallRc {
         // Whatever we send must be something H_SEND_CRQ accepts.
-        assert!(entry[0] & 0x80 != 0 && entry[0] != 0xFF, "bad header sent: {entry:02x?}");
+        assert!(
+            entry[0] & 0x80 != 0 && entry[0] != 0xFF,
+            "bad header sent: {entry:02x?}"
+        );
         self.rc()
     }
     fn next_crq(&self) -> Option<[u8; 16]> {
@@ -158,7 +166,11 @@ impl FuzzClock {
     /// Moves time to the earliest deadline and takes that timer: its slot.
     fn fire_next(&self) -> Option<u8> {
         let mut deadlines = self.deadlines.lock().unwrap();
-        let (at, slot) = deadlines.iter().enumerate().filter_map(|(slot, d)| d.map(|at| (at, slot))).min()?;
+        let (at, slot) = deadlines
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, d)| d.map(|at| (at, slot)))
+            .min()?;
         self.now.fetch_max(at, Ordering::AcqRel);
         deadlines[slot] = None;
         Some(slot as u8)
@@ -179,8 +191,9 @@ fn local_buffers(params: &Params) -> &'static [LocalBuf] {
     static LOCAL: OnceLock<&'static [LocalBuf]> = OnceLock::new();
     let mtu = params.max_mtu() as usize;
     LOCAL.get_or_init(|| {
-        let bufs: Vec<LocalBuf> =
-            (0..params.local_buffers()).map(|i| LocalBuf::new(vec![0u8; mtu].leak(), (i * mtu) as u64)).collect();
+        let bufs: Vec<LocalBuf> = (0..params.local_buffers())
+            .map(|i| LocalBuf::new(vec![0u8; mtu].leak(), (i * mtu) as u64))
+            .collect();
         bufs.leak()
     })
 }
@@ -240,14 +253,21 @@ fn plausible(input: &mut Input) -> [u8; 16] {
             hmc_index: index,
             buffer_id: id,
         }),
-        6 => CrqRepr::Vmc(VmcMessage::InterfaceCloseResponse { status: Status::Success, hmc_session: session, hmc_index: index }),
+        6 => CrqRepr::Vmc(VmcMessage::InterfaceCloseResponse {
+            status: Status::Success,
+            hmc_session: session,
+            hmc_index: index,
+        }),
         7 | 8 => CrqRepr::Vmc(VmcMessage::Signal {
             hmc_session: session,
             hmc_index: index,
             buffer_id: id,
             msg_len: [0, 1, 100, 4096, 4097, u32::MAX][(input.byte() % 6) as usize],
         }),
-        _ => CrqRepr::Vmc(VmcMessage::RemoveBuffer { hmc_session: session, hmc_index: index }),
+        _ => CrqRepr::Vmc(VmcMessage::RemoveBuffer {
+            hmc_session: session,
+            hmc_index: index,
+        }),
     };
     repr.to_bytes()
 }
@@ -255,12 +275,20 @@ fn plausible(input: &mut Input) -> [u8; 16] {
 fn check(vmc: &Vmc<FuzzDevice, NoWaiters, FuzzClock>) {
     let state = vmc.snapshot();
     for conn in &state.conns {
-        let free = conn.bufs.iter().filter(|b| matches!(b, Buf::Free { .. })).count();
+        let free = conn
+            .bufs
+            .iter()
+            .filter(|b| matches!(b, Buf::Free { .. }))
+            .count();
         assert_eq!(free, conn.free.len());
         for id in conn.free.iter() {
             assert!(matches!(conn.bufs[id as usize], Buf::Free { .. }));
         }
-        let queued = conn.bufs.iter().filter(|b| matches!(b, Buf::Queued { .. })).count();
+        let queued = conn
+            .bufs
+            .iter()
+            .filter(|b| matches!(b, Buf::Queued { .. }))
+            .count();
         assert_eq!(queued, conn.rx.len());
         for id in conn.rx.iter() {
             assert!(matches!(conn.bufs[id as usize], Buf::Queued { .. }));
@@ -270,8 +298,17 @@ fn check(vmc: &Vmc<FuzzDevice, NoWaiters, FuzzClock>) {
 
 fuzz_target!(|data: &[u8]| {
     let (params, _) = Params::clamped(16, 2, 4096);
-    let dev = FuzzDevice { hv_mem: Mutex::new(vec![0u8; HV_MEM]), ..Default::default() };
-    let vmc = match Vmc::new(dev, NoWaiters, FuzzClock::default(), params, local_buffers(&params)) {
+    let dev = FuzzDevice {
+        hv_mem: Mutex::new(vec![0u8; HV_MEM]),
+        ..Default::default()
+    };
+    let vmc = match Vmc::new(
+        dev,
+        NoWaiters,
+        FuzzClock::default(),
+        params,
+        local_buffers(&params),
+    ) {
         Ok(vmc) => vmc,
         Err(_) => return,
     };
@@ -314,26 +351,52 @@ fuzz_target!(|data: &[u8]| {
             3 => {
                 let f = &files[(input.byte() % 3) as usize];
                 let r = vmc.set_hmc_id(f, &[cmd; 32]);
-                assert!(matches!(r, Ok(()) | Err(Errno::Io | Errno::Again | Errno::Busy | Errno::NoBufs)), "{r:?}");
+                assert!(
+                    matches!(
+                        r,
+                        Ok(()) | Err(Errno::Io | Errno::Again | Errno::Busy | Errno::NoBufs)
+                    ),
+                    "{r:?}"
+                );
             }
             4 => {
                 let f = &files[(input.byte() % 3) as usize];
                 let len = [0usize, 1, 32, 4096, 4097][(input.byte() % 5) as usize];
                 let r = vmc.write(f, len, |dst| {
                     dst.fill(cmd);
-                    if cmd & 0x40 != 0 { Err(Errno::Fault) } else { Ok(()) }
+                    if cmd & 0x40 != 0 {
+                        Err(Errno::Fault)
+                    } else {
+                        Ok(())
+                    }
                 });
-                assert!(matches!(r, Ok(_) | Err(Errno::Io | Errno::Busy | Errno::Fault)), "{r:?}");
+                assert!(
+                    matches!(r, Ok(_) | Err(Errno::Io | Errno::Busy | Errno::Fault)),
+                    "{r:?}"
+                );
             }
             5 => {
                 let f = &files[(input.byte() % 3) as usize];
                 let len = [0usize, 1, 100, 4096, 5000][(input.byte() % 5) as usize];
                 let r = vmc.read(f, len, |src| {
                     assert!(src.len() <= len);
-                    if cmd & 0x40 != 0 { Err(Errno::Fault) } else { Ok(()) }
+                    if cmd & 0x40 != 0 {
+                        Err(Errno::Fault)
+                    } else {
+                        Ok(())
+                    }
                 });
                 assert!(
-                    matches!(r, Ok(_) | Err(Errno::Io | Errno::Again | Errno::BadFd | Errno::Inval | Errno::MsgSize | Errno::Fault)),
+                    matches!(
+                        r,
+                        Ok(_)
+                            | Err(Errno::Io
+                                | Errno::Again
+                                | Errno::BadFd
+                                | Errno::Inval
+                                | Errno::MsgSize
+                                | Errno::Fault)
+                    ),
                     "{r:?}"
                 );
                 let _ = vmc.poll(f);

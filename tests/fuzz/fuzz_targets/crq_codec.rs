@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Fuzz target for the CRQ codec (`ibmvmc::wire`).
 //!
 //! For any input:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! What the kernel glue provides to the core in the module, provided on the host for
 //! tests, fuzz targets and benchmarks: a defmt global logger, a defmt timestamp and a
 //! critical section (the `std` one of the `critical-section` crate).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `/dev/ibmvmc` through libc: the ioctls of `src/uapi/ibmvmc.h` and the file calls,
 //! each failing with the call and its errno.
 
@@ -75,12 +76,18 @@ impl std::error::Error for Error {}
 impl Error {
     /// `what` failed with `errno`.
     pub fn new(op: Op, what: impl Into<String>, errno: i32) -> Self {
-        Error { op, what: what.into(), errno }
+        Error {
+            op,
+            what: what.into(),
+            errno,
+        }
     }
 }
 
 fn last_errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+    std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EIO)
 }
 
 /// What `poll()` reported.
@@ -109,7 +116,8 @@ impl Drop for Device {
 impl Device {
     /// `open(path, O_RDWR)`.
     pub fn open(path: &str) -> Result<Device, Error> {
-        let c = CString::new(path).map_err(|_| Error::new(Op::Open, format!("open {path}"), libc::EINVAL))?;
+        let c = CString::new(path)
+            .map_err(|_| Error::new(Op::Open, format!("open {path}"), libc::EINVAL))?;
         // SAFETY: c is a valid NUL-terminated string.
         let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) };
         if fd < 0 {
@@ -135,7 +143,11 @@ impl Device {
         // SAFETY: the driver writes one u32 to &mut drc.
         let rc = unsafe { libc::ioctl(self.fd, VMC_IOCTL_REQUESTVMC as _, &mut drc as *mut u32) };
         if rc < 0 {
-            return Err(Error::new(Op::RequestVmc, "ioctl VMC_IOCTL_REQUESTVMC", last_errno()));
+            return Err(Error::new(
+                Op::RequestVmc,
+                "ioctl VMC_IOCTL_REQUESTVMC",
+                last_errno(),
+            ));
         }
         Ok(drc)
     }
@@ -145,7 +157,11 @@ impl Device {
         // SAFETY: the driver reads HMC_ID_LEN bytes from id.
         let rc = unsafe { libc::ioctl(self.fd, VMC_IOCTL_SETHMCID as _, id.as_ptr()) };
         if rc < 0 {
-            return Err(Error::new(Op::SetHmcId, "ioctl VMC_IOCTL_SETHMCID", last_errno()));
+            return Err(Error::new(
+                Op::SetHmcId,
+                "ioctl VMC_IOCTL_SETHMCID",
+                last_errno(),
+            ));
         }
         Ok(())
     }
@@ -159,7 +175,11 @@ impl Device {
                 return Ok(q);
             }
             if Instant::now() >= end {
-                return Err(Error::new(Op::Query, format!("driver state {} (want 3, ready)", q.state), libc::ETIMEDOUT));
+                return Err(Error::new(
+                    Op::Query,
+                    format!("driver state {} (want 3, ready)", q.state),
+                    libc::ETIMEDOUT,
+                ));
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -172,26 +192,43 @@ impl Device {
         loop {
             match self.set_hmc_id(id) {
                 Ok(()) => break,
-                Err(e) if [libc::EAGAIN, libc::EBUSY, libc::ENOBUFS].contains(&e.errno) && Instant::now() < end => {
+                Err(e)
+                    if [libc::EAGAIN, libc::EBUSY, libc::ENOBUFS].contains(&e.errno)
+                        && Instant::now() < end =>
+                {
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 Err(e) => return Err(e),
             }
         }
-        let left = end.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+        let left = end
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(100));
         let r = self.poll(libc::POLLOUT, Some(left))?;
         if r.hangup {
-            return Err(Error::new(Op::Poll, "waiting for the open (POLLOUT): hung up, the open was refused or reset", libc::EBADFD));
+            return Err(Error::new(
+                Op::Poll,
+                "waiting for the open (POLLOUT): hung up, the open was refused or reset",
+                libc::EBADFD,
+            ));
         }
         if !r.writable {
-            return Err(Error::new(Op::Poll, "waiting for the open (POLLOUT)", libc::ETIMEDOUT));
+            return Err(Error::new(
+                Op::Poll,
+                "waiting for the open (POLLOUT)",
+                libc::ETIMEDOUT,
+            ));
         }
         Ok(())
     }
 
     /// `poll()` for `events` (POLLHUP/POLLERR always), `None` waits forever.
     pub fn poll(&self, events: libc::c_short, timeout: Option<Duration>) -> Result<Ready, Error> {
-        let mut p = libc::pollfd { fd: self.fd, events, revents: 0 };
+        let mut p = libc::pollfd {
+            fd: self.fd,
+            events,
+            revents: 0,
+        };
         let ms = timeout.map_or(-1, |t| t.as_millis().min(i32::MAX as u128) as libc::c_int);
         // SAFETY: one valid pollfd.
         let n = unsafe { libc::poll(&mut p, 1, ms) };
@@ -210,7 +247,11 @@ impl Device {
         // SAFETY: msg is valid for msg.len() bytes.
         let n = unsafe { libc::write(self.fd, msg.as_ptr().cast(), msg.len()) };
         if n < 0 {
-            return Err(Error::new(Op::Write, format!("write {} bytes", msg.len()), last_errno()));
+            return Err(Error::new(
+                Op::Write,
+                format!("write {} bytes", msg.len()),
+                last_errno(),
+            ));
         }
         Ok(n as usize)
     }
@@ -220,23 +261,44 @@ impl Device {
         // SAFETY: buf is valid for buf.len() bytes.
         let n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) };
         if n < 0 {
-            return Err(Error::new(Op::Read, format!("read (buffer {} bytes)", buf.len()), last_errno()));
+            return Err(Error::new(
+                Op::Read,
+                format!("read (buffer {} bytes)", buf.len()),
+                last_errno(),
+            ));
         }
         Ok(n as usize)
     }
 
     /// write, poll for the reply (at most `timeout`), read it into `buf`: its length.
-    pub fn round_trip(&self, msg: &[u8], buf: &mut [u8], timeout: Duration) -> Result<usize, Error> {
+    pub fn round_trip(
+        &self,
+        msg: &[u8],
+        buf: &mut [u8],
+        timeout: Duration,
+    ) -> Result<usize, Error> {
         let n = self.write(msg)?;
         if n != msg.len() {
-            return Err(Error::new(Op::Write, format!("write {} bytes returned {n}", msg.len()), libc::EIO));
+            return Err(Error::new(
+                Op::Write,
+                format!("write {} bytes returned {n}", msg.len()),
+                libc::EIO,
+            ));
         }
         let r = self.poll(libc::POLLIN, Some(timeout))?;
         if r.hangup {
-            return Err(Error::new(Op::Read, "waiting for the reply: hung up", libc::EBADFD));
+            return Err(Error::new(
+                Op::Read,
+                "waiting for the reply: hung up",
+                libc::EBADFD,
+            ));
         }
         if !r.readable {
-            return Err(Error::new(Op::Poll, "waiting for the reply (POLLIN)", libc::ETIMEDOUT));
+            return Err(Error::new(
+                Op::Poll,
+                "waiting for the reply (POLLIN)",
+                libc::ETIMEDOUT,
+            ));
         }
         self.read(buf)
     }

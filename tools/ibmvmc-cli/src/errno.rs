@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Errno names, and what each one means for a given call on `/dev/ibmvmc` (the driver's
 //! errno contract, `ibmvmc::errno::contract`).
 
@@ -40,8 +41,12 @@ pub fn meaning(op: Op, errno: i32) -> &'static str {
         return text;
     }
     match (op, errno) {
-        (Op::Open, libc::ENOENT) => "no /dev/ibmvmc: the ibmvmc module is not loaded (or the device was removed)",
-        (Op::Open, libc::EACCES) | (Op::Open, libc::EPERM) => "/dev/ibmvmc is mode 0600: run as root",
+        (Op::Open, libc::ENOENT) => {
+            "no /dev/ibmvmc: the ibmvmc module is not loaded (or the device was removed)"
+        }
+        (Op::Open, libc::EACCES) | (Op::Open, libc::EPERM) => {
+            "/dev/ibmvmc is mode 0600: run as root"
+        }
         (_, libc::EFAULT) => "a bad user pointer",
         (_, libc::ENOTTY) => "not an ibmvmc ioctl (or not the ibmvmc device)",
         (_, libc::EINTR) => "interrupted by a signal",
@@ -72,10 +77,18 @@ mod tests {
     fn every_errno_of_the_contract_is_explained() {
         for call in Op::ALL {
             for (errno, text) in ibmvmc::errno::contract(call) {
-                assert_eq!(meaning(call, errno.to_errno()), *text, "{call:?} {}", errno.name());
+                assert_eq!(
+                    meaning(call, errno.to_errno()),
+                    *text,
+                    "{call:?} {}",
+                    errno.name()
+                );
             }
         }
-        assert_eq!(meaning(Op::Query, libc::ENOTTY), "not an ibmvmc ioctl (or not the ibmvmc device)");
+        assert_eq!(
+            meaning(Op::Query, libc::ENOTTY),
+            "not an ibmvmc ioctl (or not the ibmvmc device)"
+        );
         assert!(meaning(Op::Read, libc::EBUSY).contains("reset"));
         assert!(meaning(Op::SetHmcId, libc::EBUSY).contains("reset"));
     }
@@ -91,7 +104,10 @@ mod tests {
         assert!(meaning(Op::Write, libc::EIO).contains("MTU"));
         assert!(meaning(Op::Read, libc::EMSGSIZE).contains("stays queued"));
         assert!(meaning(Op::RequestVmc, libc::EPERM).contains("CAP_SYS_ADMIN"));
-        assert_eq!(meaning(Op::Poll, libc::ENOTTY), meaning(Op::Query, libc::ENOTTY));
+        assert_eq!(
+            meaning(Op::Poll, libc::ENOTTY),
+            meaning(Op::Query, libc::ENOTTY)
+        );
         assert_eq!(meaning(Op::Poll, 4242), "unexpected for this device");
     }
 }

@@ -1,14 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The HMC protocol's 32-byte big-endian header, as management applications frame their
 //! messages over VMC (the driver itself treats messages as opaque bytes).
 
 // The header's constants are the simulator's (tools/vmc-sim/src/hmc.rs), which is the
 // HMC peer the CLI talks to in tests: one definition for both sides.
-pub use ibmvmc_sim::hmc::{
-    DESCRIPTOR, FLAG_RESPONSE, FLAG_RESPONSE_EXPECTED, HEADER_LEN, OP_CLOSE, OP_ECHO, OP_EXCHANGE_OPS,
-    TARGET_ROUTER,
-};
 /// What the simulated hypervisor answers to exchange ops: the opcodes it serves.
 pub use ibmvmc_sim::hmc::EXCHANGE_OPS_DATA as SIM_EXCHANGE_OPS_DATA;
+pub use ibmvmc_sim::hmc::{
+    DESCRIPTOR, FLAG_RESPONSE, FLAG_RESPONSE_EXPECTED, HEADER_LEN, OP_CLOSE, OP_ECHO,
+    OP_EXCHANGE_OPS, TARGET_ROUTER,
+};
 
 /// A parsed header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +91,11 @@ pub fn check_response(req: &[u8], resp: &[u8], want_data: &[u8]) -> Result<(), S
         return Err(format!("return code 0x{:04x}", r.rc));
     }
     if &resp[HEADER_LEN..] != want_data {
-        return Err(format!("data differs ({} bytes, want {})", resp.len() - HEADER_LEN, want_data.len()));
+        return Err(format!(
+            "data differs ({} bytes, want {})",
+            resp.len() - HEADER_LEN,
+            want_data.len()
+        ));
     }
     Ok(())
 }
@@ -123,7 +128,10 @@ mod tests {
         assert_eq!(&m[20..24], &[0x01, 0x03, 0, 0]);
         assert_eq!(&m[32..], &[9, 8, 7]);
         let h = parse(&m).unwrap();
-        assert_eq!((h.total_len, h.token, h.target, h.data_len, h.opcode), (35, 0x0102_0304, 0x8000, 3, OP_ECHO));
+        assert_eq!(
+            (h.total_len, h.token, h.target, h.data_len, h.opcode),
+            (35, 0x0102_0304, 0x8000, 3, OP_ECHO)
+        );
     }
 
     #[test]
@@ -138,24 +146,43 @@ mod tests {
     #[test]
     fn good_responses_pass() {
         let ex = request(OP_EXCHANGE_OPS, 5, &[]);
-        assert_eq!(check_response(&ex, &answer(&ex, &SIM_EXCHANGE_OPS_DATA), &SIM_EXCHANGE_OPS_DATA), Ok(()));
+        assert_eq!(
+            check_response(
+                &ex,
+                &answer(&ex, &SIM_EXCHANGE_OPS_DATA),
+                &SIM_EXCHANGE_OPS_DATA
+            ),
+            Ok(())
+        );
         let echo = request(OP_ECHO, 6, b"hello");
-        assert_eq!(check_response(&echo, &answer(&echo, b"hello"), b"hello"), Ok(()));
+        assert_eq!(
+            check_response(&echo, &answer(&echo, b"hello"), b"hello"),
+            Ok(())
+        );
     }
 
     #[test]
     fn bad_responses_fail() {
         let echo = request(OP_ECHO, 6, b"hello");
-        assert!(check_response(&echo, &echo, b"hello").is_err(), "a request is no response");
+        assert!(
+            check_response(&echo, &echo, b"hello").is_err(),
+            "a request is no response"
+        );
         let mut r = answer(&echo, b"hello");
         r[23] = 1;
-        assert!(check_response(&echo, &r, b"hello").unwrap_err().contains("return code"));
+        assert!(check_response(&echo, &r, b"hello")
+            .unwrap_err()
+            .contains("return code"));
         let mut r = answer(&echo, b"hello");
         r[9] ^= 1;
         assert!(check_response(&echo, &r, b"hello").is_err());
         let r = answer(&echo, b"hellO");
-        assert!(check_response(&echo, &r, b"hello").unwrap_err().contains("data differs"));
+        assert!(check_response(&echo, &r, b"hello")
+            .unwrap_err()
+            .contains("data differs"));
         let r = answer(&echo, b"hello");
-        assert!(check_response(&echo, &r[..r.len() - 1], b"hell").unwrap_err().contains("lengths"));
+        assert!(check_response(&echo, &r[..r.len() - 1], b"hell")
+            .unwrap_err()
+            .contains("lengths"));
     }
 }

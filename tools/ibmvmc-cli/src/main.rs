@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `ibmvmc`: a command-line client of `/dev/ibmvmc`, the IBM Virtual Management Channel.
 //!
 //! ```text
@@ -84,24 +85,34 @@ struct Args {
 }
 
 fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: String = text.chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
+    let digits: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect();
     let digits = digits.strip_prefix("0x").unwrap_or(&digits);
     if digits.is_empty() || digits.len() % 2 != 0 {
         return Err(format!("'{text}': want an even number of hex digits"));
     }
     (0..digits.len())
         .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).map_err(|_| format!("'{text}': not hex")))
+        .map(|i| {
+            u8::from_str_radix(&digits[i..i + 2], 16).map_err(|_| format!("'{text}': not hex"))
+        })
         .collect()
 }
 
 fn number<T: std::str::FromStr>(flag: &str, value: Option<&String>) -> Result<T, String> {
     let value = value.ok_or(format!("{flag} needs a value"))?;
-    value.parse().map_err(|_| format!("{flag}: '{value}' is not a number"))
+    value
+        .parse()
+        .map_err(|_| format!("{flag}: '{value}' is not a number"))
 }
 
 fn parse_args(argv: &[String]) -> Result<Args, String> {
-    let mut args = Args { dev: "/dev/ibmvmc".into(), actions: Vec::new() };
+    let mut args = Args {
+        dev: "/dev/ibmvmc".into(),
+        actions: Vec::new(),
+    };
     let mut i = 0;
     while i < argv.len() {
         let word = argv[i].as_str();
@@ -134,11 +145,15 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 Some("--text") => {
                     let text = argv.get(i + 1).ok_or("--text needs a value")?;
                     i += 2;
-                    Action::Send { bytes: text.as_bytes().to_vec() }
+                    Action::Send {
+                        bytes: text.as_bytes().to_vec(),
+                    }
                 }
                 Some(hex) => {
                     i += 1;
-                    Action::Send { bytes: parse_hex(hex)? }
+                    Action::Send {
+                        bytes: parse_hex(hex)?,
+                    }
                 }
                 None => return Err("send needs HEX or --text T".into()),
             },
@@ -148,8 +163,12 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 loop {
                     match argv.get(i).map(String::as_str) {
                         Some("-n") => count = number("-n", argv.get(i + 1))?,
-                        Some("--size") if word == "echo" => size = number("--size", argv.get(i + 1))?,
-                        Some("--mtu") if word == "session-test" => size = number("--mtu", argv.get(i + 1))?,
+                        Some("--size") if word == "echo" => {
+                            size = number("--size", argv.get(i + 1))?
+                        }
+                        Some("--mtu") if word == "session-test" => {
+                            size = number("--mtu", argv.get(i + 1))?
+                        }
                         _ => break,
                     }
                     i += 2;
@@ -206,8 +225,22 @@ fn echo_size(i: u32, mtu: usize) -> usize {
 fn hexdump(bytes: &[u8]) -> String {
     let shown = &bytes[..bytes.len().min(64)];
     let hex: Vec<String> = shown.iter().map(|b| format!("{b:02x}")).collect();
-    let text: String = shown.iter().map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect();
-    format!("{}{} |{}|", hex.join(" "), if bytes.len() > 64 { " ..." } else { "" }, text)
+    let text: String = shown
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    format!(
+        "{}{} |{}|",
+        hex.join(" "),
+        if bytes.len() > 64 { " ..." } else { "" },
+        text
+    )
 }
 
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -219,8 +252,11 @@ extern "C" fn on_sigint(_: libc::c_int) {
 fn hmc_op(dev: &Device, op: u16, token: u32, want: &[u8]) -> Result<(), String> {
     let req = hmc::request(op, token, &[]);
     let mut buf = vec![0u8; read_size()];
-    let n = dev.round_trip(&req, &mut buf, TIMEOUT).map_err(|e| e.to_string())?;
-    hmc::check_response(&req, &buf[..n], want).map_err(|why| format!("HMC opcode 0x{op:04x}: {why}"))
+    let n = dev
+        .round_trip(&req, &mut buf, TIMEOUT)
+        .map_err(|e| e.to_string())?;
+    hmc::check_response(&req, &buf[..n], want)
+        .map_err(|why| format!("HMC opcode 0x{op:04x}: {why}"))
 }
 
 fn session_test(path: &str, count: u32, mtu: usize) -> Result<String, String> {
@@ -228,11 +264,19 @@ fn session_test(path: &str, count: u32, mtu: usize) -> Result<String, String> {
     let dev = Device::open(path).map_err(|e| e.to_string())?;
     let q = dev.wait_ready(TIMEOUT).map_err(|e| e.to_string())?;
     if q.have_vmc != 1 || q.state != dev::STATE_READY {
-        return Err(format!("QUERY: have_vmc {} state {}, want 1 3", q.have_vmc, q.state));
+        return Err(format!(
+            "QUERY: have_vmc {} state {}, want 1 3",
+            q.have_vmc, q.state
+        ));
     }
     let id = dev::hmc_id(&format!("ibmvmc-cli-{}", std::process::id()))?;
     dev.open_session(&id, TIMEOUT).map_err(|e| e.to_string())?;
-    hmc_op(&dev, hmc::OP_EXCHANGE_OPS, 0x5e55_0001, &hmc::SIM_EXCHANGE_OPS_DATA)?;
+    hmc_op(
+        &dev,
+        hmc::OP_EXCHANGE_OPS,
+        0x5e55_0001,
+        &hmc::SIM_EXCHANGE_OPS_DATA,
+    )?;
     let mut reply = vec![0u8; mtu];
     let (mut framed, mut raw, mut bytes) = (0u32, 0u32, 0u64);
     for i in 0..count {
@@ -240,14 +284,21 @@ fn session_test(path: &str, count: u32, mtu: usize) -> Result<String, String> {
         if len >= hmc::HEADER_LEN && i % 3 == 0 {
             let data = pattern(len - hmc::HEADER_LEN, i);
             let req = hmc::request(hmc::OP_ECHO, i, &data);
-            let n = dev.round_trip(&req, &mut reply, TIMEOUT).map_err(|e| format!("echo {i}: {e}"))?;
-            hmc::check_response(&req, &reply[..n], &data).map_err(|why| format!("echo {i} (HMC, {len} bytes): {why}"))?;
+            let n = dev
+                .round_trip(&req, &mut reply, TIMEOUT)
+                .map_err(|e| format!("echo {i}: {e}"))?;
+            hmc::check_response(&req, &reply[..n], &data)
+                .map_err(|why| format!("echo {i} (HMC, {len} bytes): {why}"))?;
             framed += 1;
         } else {
             let msg = pattern(len, i);
-            let n = dev.round_trip(&msg, &mut reply, TIMEOUT).map_err(|e| format!("echo {i}: {e}"))?;
+            let n = dev
+                .round_trip(&msg, &mut reply, TIMEOUT)
+                .map_err(|e| format!("echo {i}: {e}"))?;
             if reply[..n] != msg[..] {
-                return Err(format!("echo {i}: {n} bytes back for {len}, or bytes differ"));
+                return Err(format!(
+                    "echo {i}: {n} bytes back for {len}, or bytes differ"
+                ));
             }
             raw += 1;
         }
@@ -272,7 +323,9 @@ fn run(args: &Args) -> Result<(), String> {
     for action in &args.actions {
         match action {
             Action::Query => {
-                let q = Device::open(&args.dev).and_then(|d| d.query()).map_err(|e| e.to_string())?;
+                let q = Device::open(&args.dev)
+                    .and_then(|d| d.query())
+                    .map_err(|e| e.to_string())?;
                 let state = match q.state {
                     -1 => "sched_reset",
                     0 => "initial",
@@ -282,15 +335,21 @@ fn run(args: &Args) -> Result<(), String> {
                     4 => "failed",
                     _ => "?",
                 };
-                println!("have_vmc {} state {} ({state}) vmc_drc_index 0x{:08x}", q.have_vmc, q.state, q.vmc_drc_index as u32);
+                println!(
+                    "have_vmc {} state {} ({state}) vmc_drc_index 0x{:08x}",
+                    q.have_vmc, q.state, q.vmc_drc_index as u32
+                );
             }
             Action::RequestVmc => {
-                let drc = Device::open(&args.dev).and_then(|d| d.request_vmc()).map_err(|e| e.to_string())?;
+                let drc = Device::open(&args.dev)
+                    .and_then(|d| d.request_vmc())
+                    .map_err(|e| e.to_string())?;
                 println!("drc_index 0x{drc:08x}");
             }
             Action::Open { hmc_id } => {
                 let dev = Device::open(&args.dev).map_err(|e| e.to_string())?;
-                dev.open_session(&dev::hmc_id(hmc_id)?, TIMEOUT).map_err(|e| e.to_string())?;
+                dev.open_session(&dev::hmc_id(hmc_id)?, TIMEOUT)
+                    .map_err(|e| e.to_string())?;
                 println!("session open (HMC ID '{hmc_id}')");
                 session = Some(dev);
             }
@@ -302,15 +361,23 @@ fn run(args: &Args) -> Result<(), String> {
                 for i in 0..*count {
                     let msg = pattern(*size, i);
                     let t = Instant::now();
-                    let n = dev.round_trip(&msg, &mut reply, TIMEOUT).map_err(|e| format!("echo {i}: {e}"))?;
+                    let n = dev
+                        .round_trip(&msg, &mut reply, TIMEOUT)
+                        .map_err(|e| format!("echo {i}: {e}"))?;
                     times.push(t.elapsed());
                     if reply[..n] != msg[..] {
-                        return Err(format!("echo {i}: {n} bytes back for {size}, or bytes differ"));
+                        return Err(format!(
+                            "echo {i}: {n} bytes back for {size}, or bytes differ"
+                        ));
                     }
                 }
                 times.sort();
                 if let Some(p50) = times.get(times.len() / 2) {
-                    println!("{count} echoes of {size} bytes ok; round trip p50 {} us, max {} us", p50.as_micros(), times[times.len() - 1].as_micros());
+                    println!(
+                        "{count} echoes of {size} bytes ok; round trip p50 {} us, max {} us",
+                        p50.as_micros(),
+                        times[times.len() - 1].as_micros()
+                    );
                 }
             }
             Action::Send { bytes } => {
@@ -318,7 +385,9 @@ fn run(args: &Args) -> Result<(), String> {
                 let dev = session.as_ref().ok_or("no session")?;
                 let n = dev.write(bytes).map_err(|e| e.to_string())?;
                 println!("sent {n} bytes");
-                let r = dev.poll(libc::POLLIN, Some(Duration::from_secs(2))).map_err(|e| e.to_string())?;
+                let r = dev
+                    .poll(libc::POLLIN, Some(Duration::from_secs(2)))
+                    .map_err(|e| e.to_string())?;
                 if r.readable {
                     let mut buf = vec![0u8; read_size()];
                     let n = dev.read(&mut buf).map_err(|e| e.to_string())?;
@@ -360,7 +429,9 @@ fn run(args: &Args) -> Result<(), String> {
                     }
                     if r.readable {
                         let n = dev.read(&mut buf).map_err(|e| e.to_string())?;
-                        let wall = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+                        let wall = SystemTime::now()
+                            .duration_since(SystemTime::UNIX_EPOCH)
+                            .unwrap_or_default();
                         println!(
                             "[{:>10.6}] [+{:.6}] {n} bytes: {}",
                             wall.as_secs_f64(),
@@ -371,14 +442,20 @@ fn run(args: &Args) -> Result<(), String> {
                 }
             }
             Action::Stats => {
-                let text = std::fs::read_to_string(STATS).map_err(|e| format!("{STATS}: {e} (is debugfs mounted and the module loaded?)"))?;
+                let text = std::fs::read_to_string(STATS).map_err(|e| {
+                    format!("{STATS}: {e} (is debugfs mounted and the module loaded?)")
+                })?;
                 print!("{text}");
             }
             Action::State => {
-                let text = std::fs::read_to_string(STATE).map_err(|e| format!("{STATE}: {e} (is debugfs mounted and the module loaded?)"))?;
+                let text = std::fs::read_to_string(STATE).map_err(|e| {
+                    format!("{STATE}: {e} (is debugfs mounted and the module loaded?)")
+                })?;
                 print!("{text}");
             }
-            Action::SessionTest { count, mtu } => println!("{}", session_test(&args.dev, *count, *mtu)?),
+            Action::SessionTest { count, mtu } => {
+                println!("{}", session_test(&args.dev, *count, *mtu)?)
+            }
             Action::Trace(trace_args) => trace::run(trace_args)?,
         }
     }
@@ -421,21 +498,50 @@ mod tests {
         assert_eq!(
             a.actions,
             vec![
-                Action::Open { hmc_id: "hmc1".into() },
+                Action::Open {
+                    hmc_id: "hmc1".into()
+                },
                 Action::ExchangeOps,
-                Action::Echo { count: 5, size: 100 },
-                Action::Send { bytes: b"hi".to_vec() },
-                Action::Send { bytes: vec![0xde, 0xad] },
+                Action::Echo {
+                    count: 5,
+                    size: 100
+                },
+                Action::Send {
+                    bytes: b"hi".to_vec()
+                },
+                Action::Send {
+                    bytes: vec![0xde, 0xad]
+                },
                 Action::HmcClose,
             ]
         );
-        assert_eq!(args("session-test").unwrap().actions, vec![Action::SessionTest { count: 1000, mtu: 4096 }]);
-        assert_eq!(args("session-test -n 10 --mtu 16384").unwrap().actions, vec![Action::SessionTest { count: 10, mtu: 16384 }]);
-        assert_eq!(args("echo").unwrap().actions, vec![Action::Echo { count: 1, size: 64 }]);
+        assert_eq!(
+            args("session-test").unwrap().actions,
+            vec![Action::SessionTest {
+                count: 1000,
+                mtu: 4096
+            }]
+        );
+        assert_eq!(
+            args("session-test -n 10 --mtu 16384").unwrap().actions,
+            vec![Action::SessionTest {
+                count: 10,
+                mtu: 16384
+            }]
+        );
+        assert_eq!(
+            args("echo").unwrap().actions,
+            vec![Action::Echo { count: 1, size: 64 }]
+        );
         assert_eq!(
             args("trace --snapshot stats").unwrap().actions,
             vec![
-                Action::Trace(trace::TraceArgs { mode: trace::Mode::Snapshot, clear: false, ko: None, raw: None }),
+                Action::Trace(trace::TraceArgs {
+                    mode: trace::Mode::Snapshot,
+                    clear: false,
+                    ko: None,
+                    raw: None
+                }),
                 Action::Stats,
             ]
         );

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `ibmvmc trace`: the driver's trace from debugfs, decoded against the module's `.ko`
 //! (`tools/trace-decode`) or written raw.
 //!

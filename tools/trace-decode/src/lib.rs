@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! Decodes the ibmvmc trace stream (format: the top of `src/trace.rs`) against the ELF
 //! that wrote it: `ibmvmc.ko` for the module's debugfs files, the test executable for
 //! the host logger's capture.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! `ibmvmc-trace`: prints an ibmvmc trace stream, one line per frame.
 //!
 //! ```text

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The stream reader against real frames: logged here through the host logger, framed
 //! with the core's own header and markers, decoded against this test executable.
 

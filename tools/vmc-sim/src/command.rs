@@ -96,9 +96,20 @@ impl Sim {
             n += 1;
         }
         let args = words.get(1..n).ok_or(CommandError::Invalid)?;
-        let int = |i: usize| args.get(i).ok_or(CommandError::Invalid).and_then(|w| parse_int(w));
-        let small = |i: usize| int(i).and_then(|v| u8::try_from(v).map_err(|_| CommandError::Invalid));
-        let arity = |want: usize| if args.len() == want { Ok(()) } else { Err(CommandError::Invalid) };
+        let int = |i: usize| {
+            args.get(i)
+                .ok_or(CommandError::Invalid)
+                .and_then(|w| parse_int(w))
+        };
+        let small =
+            |i: usize| int(i).and_then(|v| u8::try_from(v).map_err(|_| CommandError::Invalid));
+        let arity = |want: usize| {
+            if args.len() == want {
+                Ok(())
+            } else {
+                Err(CommandError::Invalid)
+            }
+        };
         match words.first().copied().unwrap_or("") {
             "transport" => {
                 arity(1)?;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The hypervisor's HMC service: what it answers to a message in one of its buffers.
 //!
 //! A message that starts with the 32-byte HMC header (`DE CA FF`, header length 32)
@@ -58,7 +59,9 @@ fn put(bytes: &mut [u8], at: usize, value: &[u8]) {
 
 /// Whether `msg` is HMC-framed.
 pub fn is_framed(msg: &[u8]) -> bool {
-    msg.len() >= HEADER_LEN && msg.get(..3) == Some(&DESCRIPTOR[..]) && msg.get(3) == Some(&(HEADER_LEN as u8))
+    msg.len() >= HEADER_LEN
+        && msg.get(..3) == Some(&DESCRIPTOR[..])
+        && msg.get(3) == Some(&(HEADER_LEN as u8))
 }
 
 /// Answers the `len`-byte message at the start of `buf` in place and returns the
@@ -100,7 +103,11 @@ pub(crate) fn serve(buf: &mut [u8], len: usize, mtu: usize, stats: &mut SimStats
         }
     };
     let flags = buf.get(15).copied().unwrap_or(0);
-    put(buf, 15, &[(flags | FLAG_RESPONSE) & !FLAG_RESPONSE_EXPECTED]);
+    put(
+        buf,
+        15,
+        &[(flags | FLAG_RESPONSE) & !FLAG_RESPONSE_EXPECTED],
+    );
     put(buf, 4, &((HEADER_LEN + out_len) as u32).to_be_bytes());
     put(buf, 16, &(out_len as u32).to_be_bytes());
     put(buf, 22, &rc.to_be_bytes());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! ibmvmc-sim: a model of the PowerVM hypervisor's side of one Virtual Management
 //! Channel device, implementing [`ibmvmc::hv::Device`].
 //!
@@ -130,17 +131,17 @@ impl Default for SimConfig {
 impl SimConfig {
     /// The default configuration, usable in `const` context (see [`Sim::new_static`]).
     pub const DEFAULT: SimConfig = SimConfig {
-            max_hmcs: 2,
-            pool_size: 64,
-            mtu: 16384,
-            hv_crq_size: 256,
-            version: PROTOCOL_VERSION,
-            crq_entries: 256,
-            local_window: (0, 1 << 32),
-            hv_window_base: 0x1000_0000,
-            partner_present: true,
-            open_add_buffers: 63,
-            seed_buffers: true,
+        max_hmcs: 2,
+        pool_size: 64,
+        mtu: 16384,
+        hv_crq_size: 256,
+        version: PROTOCOL_VERSION,
+        crq_entries: 256,
+        local_window: (0, 1 << 32),
+        hv_window_base: 0x1000_0000,
+        partner_present: true,
+        open_add_buffers: 63,
+        seed_buffers: true,
     };
 }
 
@@ -306,7 +307,9 @@ impl Sim {
         if hv_mem.len() < config.hv_mem_len() {
             return Err(SimError::HvMemoryTooSmall);
         }
-        Ok(Sim { state: Mutex::new(RefCell::new(State::new(config, hv_mem))) })
+        Ok(Sim {
+            state: Mutex::new(RefCell::new(State::new(config, hv_mem))),
+        })
     }
 
     /// A simulator for `config` without hypervisor memory yet, built at compile time
@@ -314,7 +317,9 @@ impl Sim {
     /// kernel stack. [`Sim::attach`] gives it its memory; until then every hcall
     /// fails (the partition's queue works, no buffer exists).
     pub const fn new_static(config: SimConfig) -> Sim {
-        Sim { state: Mutex::new(RefCell::new(State::new(config, &mut []))) }
+        Sim {
+            state: Mutex::new(RefCell::new(State::new(config, &mut []))),
+        }
     }
 
     /// Gives a [`Sim::new_static`] simulator its hypervisor memory, checking the
@@ -351,7 +356,11 @@ impl Sim {
         let (result, hook) = self.state.lock(|cell| match cell.try_borrow_mut() {
             Ok(mut s) => {
                 let result = f(&mut s);
-                let hook = if core::mem::take(&mut s.pending_irq) { s.hook } else { None };
+                let hook = if core::mem::take(&mut s.pending_irq) {
+                    s.hook
+                } else {
+                    None
+                };
                 (result, hook)
             }
             Err(_) => (fallback, None),
@@ -481,18 +490,28 @@ impl Sim {
 
     /// The HMC ID the partition sent with its last Interface Open on `hmc_index`.
     pub fn hmc_id(&self, hmc_index: u8) -> Option<[u8; 32]> {
-        self.with(None, |s| s.conns.get(hmc_index as usize).and_then(|c| c.hmc_id))
+        self.with(None, |s| {
+            s.conns.get(hmc_index as usize).and_then(|c| c.hmc_id)
+        })
     }
 
     /// The session number of open connection `hmc_index`; `None` if it is not open.
     pub fn session(&self, hmc_index: u8) -> Option<u8> {
-        self.with(None, |s| s.conns.get(hmc_index as usize).and_then(|c| c.open.then_some(c.session)))
+        self.with(None, |s| {
+            s.conns
+                .get(hmc_index as usize)
+                .and_then(|c| c.open.then_some(c.session))
+        })
     }
 
     /// Buffers of connection `hmc_index` that the hypervisor considers the
     /// partition's.
     pub fn partition_owned(&self, hmc_index: u8) -> u16 {
-        self.with(0, |s| s.conns.get(hmc_index as usize).map_or(0, |c| c.partition_owned()))
+        self.with(0, |s| {
+            s.conns
+                .get(hmc_index as usize)
+                .map_or(0, |c| c.partition_owned())
+        })
     }
 
     /// Entries for the partition not yet taken: on its queue plus in the backlog.
@@ -541,17 +560,23 @@ impl Device for Sim {
     }
 
     fn rdma_to_hv(&self, local: &[u8], local_ioba: u64, remote_lioba: u32) -> HcallRc {
-        self.with(HcallRc::BUSY, |s| s.rdma_to_hv(local, local_ioba, remote_lioba))
+        self.with(HcallRc::BUSY, |s| {
+            s.rdma_to_hv(local, local_ioba, remote_lioba)
+        })
     }
 
     fn rdma_from_hv(&self, remote_lioba: u32, local: &mut [u8], local_ioba: u64) -> HcallRc {
-        self.with(HcallRc::BUSY, |s| s.rdma_from_hv(remote_lioba, local, local_ioba))
+        self.with(HcallRc::BUSY, |s| {
+            s.rdma_from_hv(remote_lioba, local, local_ioba)
+        })
     }
 
     fn request_vmc(&self) -> (HcallRc, u32) {
-        self.with((HcallRc::BUSY, 0), |s| match s.injected(Hcall::RequestVmc) {
-            Some(rc) => (rc, 0),
-            None => s.request_vmc,
+        self.with((HcallRc::BUSY, 0), |s| {
+            match s.injected(Hcall::RequestVmc) {
+                Some(rc) => (rc, 0),
+                None => s.request_vmc,
+            }
         })
     }
 }

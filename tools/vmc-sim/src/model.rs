@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The hypervisor's state and what it does with each hcall and each message.
 
 use ibmvmc::wire::BufferOwner;
@@ -67,7 +68,11 @@ pub(crate) struct BufState {
 }
 
 impl BufState {
-    const ABSENT: BufState = BufState { owner: Owner::Absent, add_pending: None, written: 0 };
+    const ABSENT: BufState = BufState {
+        owner: Owner::Absent,
+        add_pending: None,
+        written: 0,
+    };
 }
 
 pub(crate) struct Conn {
@@ -100,7 +105,10 @@ impl Conn {
     }
 
     pub(crate) fn partition_owned(&self) -> u16 {
-        self.bufs.iter().filter(|b| b.owner == Owner::Partition).count() as u16
+        self.bufs
+            .iter()
+            .filter(|b| b.owner == Owner::Partition)
+            .count() as u16
     }
 }
 
@@ -187,13 +195,21 @@ impl State {
             held: false,
             hv_present: cfg.partner_present,
             auto_return: false,
-            link: if cfg.partner_present { Link::Waiting } else { Link::Down },
+            link: if cfg.partner_present {
+                Link::Waiting
+            } else {
+                Link::Down
+            },
             init_outstanding: 0,
             stale: false,
             caps_override: None,
             seeds_held: false,
             seeds_owed: 0,
-            neg: Negotiated { max_hmcs: 0, pool: 0, mtu: 0 },
+            neg: Negotiated {
+                max_hmcs: 0,
+                pool: 0,
+                mtu: 0,
+            },
             conns: [const { Conn::new() }; MAX_HMCS],
             triggers: [None; MAX_TRIGGERS],
             failures: [(HcallRc::SUCCESS, 0); 6],
@@ -235,7 +251,12 @@ impl State {
             [0x80, msg_type, ..] => *msg_type,
             _ => return None,
         };
-        let oldest = self.triggers.iter().flatten().find(|(ty, _)| *ty == msg_type).map(|(_, t)| *t);
+        let oldest = self
+            .triggers
+            .iter()
+            .flatten()
+            .find(|(ty, _)| *ty == msg_type)
+            .map(|(_, t)| *t);
         match oldest {
             Some(Trigger::Refuse(rc)) => {
                 self.take_trigger(msg_type);
@@ -247,7 +268,10 @@ impl State {
 
     /// Takes the oldest trigger armed for `msg_type`.
     fn take_trigger(&mut self, msg_type: u8) -> Option<Trigger> {
-        let at = self.triggers.iter().position(|t| matches!(t, Some((ty, _)) if *ty == msg_type))?;
+        let at = self
+            .triggers
+            .iter()
+            .position(|t| matches!(t, Some((ty, _)) if *ty == msg_type))?;
         let (_, trigger) = self.triggers.get_mut(at)?.take()?;
         // Keep the armed ones in order.
         let mut i = at;
@@ -269,7 +293,9 @@ impl State {
             return None;
         }
         let offset = (index * self.cfg.pool_size as usize + id) * self.cfg.mtu as usize;
-        u32::try_from(offset).ok()?.checked_add(self.cfg.hv_window_base)
+        u32::try_from(offset)
+            .ok()?
+            .checked_add(self.cfg.hv_window_base)
     }
 
     /// The buffer that holds `[lioba, lioba + len)`, if the range lies inside one:
@@ -444,7 +470,12 @@ impl State {
         HcallRc::SUCCESS
     }
 
-    pub(crate) fn rdma_to_hv(&mut self, local: &[u8], local_ioba: u64, remote_lioba: u32) -> HcallRc {
+    pub(crate) fn rdma_to_hv(
+        &mut self,
+        local: &[u8],
+        local_ioba: u64,
+        remote_lioba: u32,
+    ) -> HcallRc {
         let rc = self.copy_to_hv(local, local_ioba, remote_lioba);
         self.count_rdma(rc)
     }
@@ -480,7 +511,12 @@ impl State {
         }
     }
 
-    pub(crate) fn rdma_from_hv(&mut self, remote_lioba: u32, local: &mut [u8], local_ioba: u64) -> HcallRc {
+    pub(crate) fn rdma_from_hv(
+        &mut self,
+        remote_lioba: u32,
+        local: &mut [u8],
+        local_ioba: u64,
+    ) -> HcallRc {
         let rc = self.copy_from_hv(remote_lioba, local, local_ioba);
         self.count_rdma(rc)
     }
@@ -526,7 +562,11 @@ impl State {
         if self.link == Link::Ready {
             self.link = Link::Up;
         }
-        self.neg = Negotiated { max_hmcs: 0, pool: 0, mtu: 0 };
+        self.neg = Negotiated {
+            max_hmcs: 0,
+            pool: 0,
+            mtu: 0,
+        };
     }
 
     pub(crate) fn transport(&mut self, code: u8) {
@@ -550,7 +590,9 @@ impl State {
             }
             _ => {}
         }
-        self.emit_repr(CrqRepr::Transport(ibmvmc::wire::TransportEvent::from_code(code)));
+        self.emit_repr(CrqRepr::Transport(ibmvmc::wire::TransportEvent::from_code(
+            code,
+        )));
     }
 
     /// The hypervisor deregisters (the partition sees transport event 2) and stays
@@ -599,7 +641,10 @@ impl State {
         };
         conn.pending_removes = conn.pending_removes.saturating_add(1);
         let hmc_session = if conn.open { conn.session } else { 0 };
-        self.emit_vmc(VmcMessage::RemoveBuffer { hmc_session, hmc_index: index });
+        self.emit_vmc(VmcMessage::RemoveBuffer {
+            hmc_session,
+            hmc_index: index,
+        });
         true
     }
 
@@ -618,10 +663,18 @@ impl State {
             return false;
         }
         let session = conn.session;
-        let Some(id) = conn.bufs.iter().take(pool).position(|b| b.owner == Owner::Hypervisor) else {
+        let Some(id) = conn
+            .bufs
+            .iter()
+            .take(pool)
+            .position(|b| b.owner == Owner::Hypervisor)
+        else {
             return false;
         };
-        match self.buf_mem(index as usize, id).and_then(|mem| mem.get_mut(..data.len())) {
+        match self
+            .buf_mem(index as usize, id)
+            .and_then(|mem| mem.get_mut(..data.len()))
+        {
             Some(dst) => dst.copy_from_slice(data),
             None => return false,
         }
@@ -636,7 +689,12 @@ impl State {
             buf.written = 0;
         }
         self.stats.signals_out += 1;
-        self.emit_vmc(VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id: id as u16, msg_len: len });
+        self.emit_vmc(VmcMessage::Signal {
+            hmc_session: session,
+            hmc_index: index,
+            buffer_id: id as u16,
+            msg_len: len,
+        });
     }
 
     /// Add Buffer of id 0 to the partition, session 0: the buffer for the next open.
@@ -762,19 +820,33 @@ impl State {
     fn on_vmc(&mut self, message: VmcMessage) {
         match message {
             VmcMessage::Capabilities(caps) => self.on_capabilities(caps),
-            VmcMessage::InterfaceOpen { hmc_session, hmc_index, buffer_id } => {
-                self.on_open(hmc_session, hmc_index, buffer_id)
-            }
-            VmcMessage::InterfaceClose { hmc_session, hmc_index } => self.on_close(hmc_session, hmc_index),
-            VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id } => {
-                self.on_add_response(status, hmc_session, hmc_index, buffer_id)
-            }
-            VmcMessage::RemoveBufferResponse { status, hmc_session, hmc_index, buffer_id } => {
-                self.on_remove_response(status, hmc_session, hmc_index, buffer_id)
-            }
-            VmcMessage::Signal { hmc_session, hmc_index, buffer_id, msg_len } => {
-                self.on_signal(hmc_session, hmc_index, buffer_id, msg_len)
-            }
+            VmcMessage::InterfaceOpen {
+                hmc_session,
+                hmc_index,
+                buffer_id,
+            } => self.on_open(hmc_session, hmc_index, buffer_id),
+            VmcMessage::InterfaceClose {
+                hmc_session,
+                hmc_index,
+            } => self.on_close(hmc_session, hmc_index),
+            VmcMessage::AddBufferResponse {
+                status,
+                hmc_session,
+                hmc_index,
+                buffer_id,
+            } => self.on_add_response(status, hmc_session, hmc_index, buffer_id),
+            VmcMessage::RemoveBufferResponse {
+                status,
+                hmc_session,
+                hmc_index,
+                buffer_id,
+            } => self.on_remove_response(status, hmc_session, hmc_index, buffer_id),
+            VmcMessage::Signal {
+                hmc_session,
+                hmc_index,
+                buffer_id,
+                msg_len,
+            } => self.on_signal(hmc_session, hmc_index, buffer_id, msg_len),
             // Only the hypervisor sends these.
             VmcMessage::CapabilitiesResponse { .. }
             | VmcMessage::InterfaceOpenResponse { .. }
@@ -812,7 +884,10 @@ impl State {
         };
         // A new exchange starts the connections afresh.
         self.forget_all();
-        let response = VmcMessage::CapabilitiesResponse { status, capabilities: ours };
+        let response = VmcMessage::CapabilitiesResponse {
+            status,
+            capabilities: ours,
+        };
         self.emit_vmc(response);
         if trigger == Some(Trigger::Duplicate) {
             self.emit_vmc(response);
@@ -852,10 +927,9 @@ impl State {
             && buffer_id < self.neg.pool
             && self.conns.get(index as usize).is_some_and(|conn| {
                 !conn.open
-                    && conn
-                        .bufs
-                        .get(id)
-                        .is_some_and(|b| b.owner == Owner::Partition && b.written >= HMC_ID_LEN as u32)
+                    && conn.bufs.get(id).is_some_and(|b| {
+                        b.owner == Owner::Partition && b.written >= HMC_ID_LEN as u32
+                    })
             });
         let status = if !valid {
             self.protocol_error();
@@ -863,7 +937,10 @@ impl State {
         } else {
             // The HMC ID, RDMAed into the buffer before the open.
             let mut hmc_id = [0u8; HMC_ID_LEN];
-            if let Some(src) = self.buf_mem(index as usize, id).and_then(|m| m.get(..HMC_ID_LEN)) {
+            if let Some(src) = self
+                .buf_mem(index as usize, id)
+                .and_then(|m| m.get(..HMC_ID_LEN))
+            {
                 hmc_id.copy_from_slice(src);
             }
             if let Some(conn) = self.conns.get_mut(index as usize) {
@@ -879,12 +956,21 @@ impl State {
                 conn.open = true;
                 conn.session = session;
             }
-            let adds = self.cfg.open_add_buffers.min(self.neg.pool.saturating_sub(1));
+            let adds = self
+                .cfg
+                .open_add_buffers
+                .min(self.neg.pool.saturating_sub(1));
             for add in 1..=adds as usize {
                 if add == id {
                     continue;
                 }
-                let (Some(lioba), Some(buf)) = (self.lioba(index as usize, add), self.conns.get(index as usize).and_then(|c| c.bufs.get(add)).copied()) else {
+                let (Some(lioba), Some(buf)) = (
+                    self.lioba(index as usize, add),
+                    self.conns
+                        .get(index as usize)
+                        .and_then(|c| c.bufs.get(add))
+                        .copied(),
+                ) else {
                     continue;
                 };
                 if buf.owner != Owner::Absent || buf.add_pending.is_some() {
@@ -896,7 +982,11 @@ impl State {
                     (Owner::Hypervisor, BufferOwner::Hypervisor)
                 };
                 if let Some(buf) = self.buf_mut(index as usize, add) {
-                    *buf = BufState { owner, add_pending: Some(session), written: 0 };
+                    *buf = BufState {
+                        owner,
+                        add_pending: Some(session),
+                        written: 0,
+                    };
                 }
                 self.emit_vmc(VmcMessage::AddBuffer {
                     hmc_session: session,
@@ -913,7 +1003,12 @@ impl State {
                 buf.written = 0;
             }
         }
-        let response = VmcMessage::InterfaceOpenResponse { status, hmc_session: session, hmc_index: index, buffer_id };
+        let response = VmcMessage::InterfaceOpenResponse {
+            status,
+            hmc_session: session,
+            hmc_index: index,
+            buffer_id,
+        };
         self.emit_vmc(response);
         self.after(trigger, |s| s.emit_vmc(response));
     }
@@ -946,7 +1041,11 @@ impl State {
                 _ => Status::Success,
             }
         };
-        let response = VmcMessage::InterfaceCloseResponse { status, hmc_session: session, hmc_index: index };
+        let response = VmcMessage::InterfaceCloseResponse {
+            status,
+            hmc_session: session,
+            hmc_index: index,
+        };
         self.emit_vmc(response);
         if valid && status.is_success() {
             if let Some(conn) = self.conns.get_mut(index as usize) {
@@ -969,7 +1068,10 @@ impl State {
         if !self.gate(self.link == Link::Ready) {
             return;
         }
-        if self.trigger_for(ibmvmc::wire::msg_type::ADD_BUF_RESP).is_err() {
+        if self
+            .trigger_for(ibmvmc::wire::msg_type::ADD_BUF_RESP)
+            .is_err()
+        {
             return;
         }
         let Some(buf) = self.buf_mut(index as usize, buffer_id as usize) else {
@@ -990,7 +1092,10 @@ impl State {
         if !self.gate(self.link == Link::Ready) {
             return;
         }
-        if self.trigger_for(ibmvmc::wire::msg_type::REM_BUF_RESP).is_err() {
+        if self
+            .trigger_for(ibmvmc::wire::msg_type::REM_BUF_RESP)
+            .is_err()
+        {
             return;
         }
         let Some(conn) = self.conns.get_mut(index as usize) else {

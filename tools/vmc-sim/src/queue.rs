@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The partition's CRQ as the hypervisor fills it, the hypervisor's in-order backlog
 //! of entries that did not fit, and the trace of entries in both directions.
 
@@ -104,7 +105,11 @@ pub(crate) struct Backlog {
 
 impl Backlog {
     pub(crate) const fn new() -> Self {
-        Backlog { entries: [[0; CRQ_ENTRY_SIZE]; BACKLOG_CAPACITY], head: 0, len: 0 }
+        Backlog {
+            entries: [[0; CRQ_ENTRY_SIZE]; BACKLOG_CAPACITY],
+            head: 0,
+            len: 0,
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -170,7 +175,10 @@ impl Trace {
     }
 
     pub(crate) fn record(&mut self, direction: Direction, entry: &Entry) {
-        if let (Some(slot), Some(dir)) = (self.entries.get_mut(self.next), self.to_partition.get_mut(self.next)) {
+        if let (Some(slot), Some(dir)) = (
+            self.entries.get_mut(self.next),
+            self.to_partition.get_mut(self.next),
+        ) {
             *slot = *entry;
             *dir = direction == Direction::ToPartition;
         }
@@ -183,8 +191,14 @@ impl Trace {
         let start = (self.next + TRACE_LEN - self.len) % TRACE_LEN;
         for i in 0..self.len {
             let at = (start + i) % TRACE_LEN;
-            if let (Some(entry), Some(&to_partition)) = (self.entries.get(at), self.to_partition.get(at)) {
-                let direction = if to_partition { Direction::ToPartition } else { Direction::ToHypervisor };
+            if let (Some(entry), Some(&to_partition)) =
+                (self.entries.get(at), self.to_partition.get(at))
+            {
+                let direction = if to_partition {
+                    Direction::ToPartition
+                } else {
+                    Direction::ToHypervisor
+                };
                 f(direction, entry);
             }
         }

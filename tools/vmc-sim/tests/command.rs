@@ -15,10 +15,24 @@ use ibmvmc_sim::SimConfig;
 fn bad_lines_are_invalid_and_change_nothing() {
     let sim = sim(small());
     for line in [
-        "", "   ", "no-such-command", "transport", "transport 1 2", "transport 300", "hold x",
-        "fail reg_crq", "fail nothing 1 1", "fail reg_crq 2 -1", "send 0", "send 0 16385",
-        "send 0 -1", "inject 00", "inject zz000000000000000000000000000000", "restart now",
-        "a b c d e", "request_vmc 0 -1",
+        "",
+        "   ",
+        "no-such-command",
+        "transport",
+        "transport 1 2",
+        "transport 300",
+        "hold x",
+        "fail reg_crq",
+        "fail nothing 1 1",
+        "fail reg_crq 2 -1",
+        "send 0",
+        "send 0 16385",
+        "send 0 -1",
+        "inject 00",
+        "inject zz000000000000000000000000000000",
+        "restart now",
+        "a b c d e",
+        "request_vmc 0 -1",
     ] {
         assert_eq!(sim.command(line), Err(CommandError::Invalid), "{line:?}");
     }
@@ -42,12 +56,21 @@ fn transport_inject_and_remove() {
     let sim = sim(small());
     bring_up(sim);
     assert_eq!(sim.command("transport 6"), Ok(Outcome::Done));
-    assert_eq!(drain(sim), vec![CrqRepr::Transport(TransportEvent::from_code(6))]);
-    assert_eq!(sim.command("inject ff00000000000000000000000000abcd"), Ok(Outcome::Done));
+    assert_eq!(
+        drain(sim),
+        vec![CrqRepr::Transport(TransportEvent::from_code(6))]
+    );
+    assert_eq!(
+        sim.command("inject ff00000000000000000000000000abcd"),
+        Ok(Outcome::Done)
+    );
     let entry = sim.next_crq().expect("the injected entry");
     assert_eq!((entry[0], entry[15]), (0xFF, 0xCD));
     // Headers without the valid bit are not entries: nothing is queued.
-    assert_eq!(sim.command("inject 7f000000000000000000000000000000"), Ok(Outcome::Done));
+    assert_eq!(
+        sim.command("inject 7f000000000000000000000000000000"),
+        Ok(Outcome::Done)
+    );
     assert_eq!(sim.next_crq(), None);
     assert_eq!(sim.command("remove"), Ok(Outcome::Remove));
 }
@@ -57,7 +80,10 @@ fn depart_closes_registration_until_arrive() {
     let sim = sim(small());
     bring_up(sim);
     assert_eq!(sim.command("depart"), Ok(Outcome::Done));
-    assert_eq!(drain(sim), vec![CrqRepr::Transport(TransportEvent::from_code(2))]);
+    assert_eq!(
+        drain(sim),
+        vec![CrqRepr::Transport(TransportEvent::from_code(2))]
+    );
     assert_eq!(sim.free_crq(), HcallRc::SUCCESS);
     assert_eq!(sim.reg_crq(), HcallRc::CLOSED);
     assert_eq!(sim.command("arrive"), Ok(Outcome::Done));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The VMC protocol as the simulated hypervisor speaks it, played by hand.
 
 mod common;
@@ -28,20 +29,53 @@ fn sim_is_sync_and_static() {
 #[test]
 fn config_is_checked() {
     let mem = Box::leak(vec![0u8; 100].into_boxed_slice());
-    assert!(matches!(Sim::new(SimConfig::default(), mem), Err(SimError::HvMemoryTooSmall)));
+    assert!(matches!(
+        Sim::new(SimConfig::default(), mem),
+        Err(SimError::HvMemoryTooSmall)
+    ));
     for bad in [
-        SimConfig { max_hmcs: 0, ..SimConfig::default() },
-        SimConfig { max_hmcs: 3, ..SimConfig::default() },
-        SimConfig { pool_size: 65, ..SimConfig::default() },
-        SimConfig { mtu: 16385, ..SimConfig::default() },
-        SimConfig { mtu: 31, ..SimConfig::default() },
-        SimConfig { crq_entries: 0, ..SimConfig::default() },
-        SimConfig { crq_entries: 257, ..SimConfig::default() },
-        SimConfig { local_window: (u64::MAX, 2), ..SimConfig::default() },
-        SimConfig { hv_window_base: 0xFFFF_0000, ..SimConfig::default() },
+        SimConfig {
+            max_hmcs: 0,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            max_hmcs: 3,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            pool_size: 65,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            mtu: 16385,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            mtu: 31,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            crq_entries: 0,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            crq_entries: 257,
+            ..SimConfig::default()
+        },
+        SimConfig {
+            local_window: (u64::MAX, 2),
+            ..SimConfig::default()
+        },
+        SimConfig {
+            hv_window_base: 0xFFFF_0000,
+            ..SimConfig::default()
+        },
     ] {
         let mem = Box::leak(vec![0u8; 4 << 20].into_boxed_slice());
-        assert!(matches!(Sim::new(bad, mem), Err(SimError::BadConfig)), "{bad:?}");
+        assert!(
+            matches!(Sim::new(bad, mem), Err(SimError::BadConfig)),
+            "{bad:?}"
+        );
     }
 }
 
@@ -55,7 +89,13 @@ fn handshake_capabilities_and_seeds() {
         answer[0],
         CrqRepr::Vmc(VmcMessage::CapabilitiesResponse {
             status: Status::Success,
-            capabilities: Capabilities { max_hmcs: 2, pool_size: 64, mtu: 16384, crq_size: 256, version: 0x0101 },
+            capabilities: Capabilities {
+                max_hmcs: 2,
+                pool_size: 64,
+                mtu: 16384,
+                crq_size: 256,
+                version: 0x0101
+            },
         })
     );
     for index in 0..2u8 {
@@ -73,7 +113,10 @@ fn handshake_capabilities_and_seeds() {
     }
     accept_adds(sim, &answer);
     let stats = sim.stats();
-    assert_eq!((stats.inits, stats.capabilities, stats.protocol_errors), (1, 1, 0));
+    assert_eq!(
+        (stats.inits, stats.capabilities, stats.protocol_errors),
+        (1, 1, 0)
+    );
 }
 
 #[test]
@@ -82,7 +125,13 @@ fn seeds_follow_the_smaller_max_hmcs() {
     assert_eq!(sim.reg_crq(), HcallRc::SUCCESS);
     send(sim, CrqRepr::Init);
     drain(sim);
-    vmc(sim, VmcMessage::Capabilities(Capabilities { max_hmcs: 1, ..ours(sim) }));
+    vmc(
+        sim,
+        VmcMessage::Capabilities(Capabilities {
+            max_hmcs: 1,
+            ..ours(sim)
+        }),
+    );
     let answer = drain(sim);
     assert_eq!(answer.len(), 2, "{answer:?}");
 }
@@ -93,13 +142,28 @@ fn version_mismatch_is_refused_without_seeds() {
     sim.reg_crq();
     send(sim, CrqRepr::Init);
     drain(sim);
-    vmc(sim, VmcMessage::Capabilities(Capabilities { version: 0x0201, ..ours(sim) }));
+    vmc(
+        sim,
+        VmcMessage::Capabilities(Capabilities {
+            version: 0x0201,
+            ..ours(sim)
+        }),
+    );
     let answer = drain(sim);
     assert_eq!(answer.len(), 1);
-    let CrqRepr::Vmc(VmcMessage::CapabilitiesResponse { status, .. }) = answer[0] else { panic!() };
+    let CrqRepr::Vmc(VmcMessage::CapabilitiesResponse { status, .. }) = answer[0] else {
+        panic!()
+    };
     assert_eq!(status.to_u8(), 2);
     // Not ready: an open is a protocol error.
-    vmc(sim, VmcMessage::InterfaceOpen { hmc_session: 1, hmc_index: 0, buffer_id: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceOpen {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 0,
+        },
+    );
     assert!(drain(sim).is_empty());
     assert_eq!(sim.stats().protocol_errors, 1);
 }
@@ -107,7 +171,13 @@ fn version_mismatch_is_refused_without_seeds() {
 #[test]
 fn set_capabilities_changes_the_response_only() {
     let sim = sim(small());
-    let announced = Capabilities { max_hmcs: 0, pool_size: 99, mtu: 1 << 20, crq_size: 7, version: 0x0105 };
+    let announced = Capabilities {
+        max_hmcs: 0,
+        pool_size: 99,
+        mtu: 1 << 20,
+        crq_size: 7,
+        version: 0x0105,
+    };
     sim.set_capabilities(announced);
     sim.reg_crq();
     send(sim, CrqRepr::Init);
@@ -116,7 +186,10 @@ fn set_capabilities_changes_the_response_only() {
     let answer = drain(sim);
     assert_eq!(
         answer,
-        vec![CrqRepr::Vmc(VmcMessage::CapabilitiesResponse { status: Status::Success, capabilities: announced })]
+        vec![CrqRepr::Vmc(VmcMessage::CapabilitiesResponse {
+            status: Status::Success,
+            capabilities: announced
+        })]
     );
 }
 
@@ -132,7 +205,11 @@ fn open_adds_buffers_and_answers() {
     let adds = accept_adds(sim, &answer);
     let expected: Vec<_> = (1..=7u16)
         .map(|b| {
-            let owner = if b % 2 == 1 { BufferOwner::ManagementPartition } else { BufferOwner::Hypervisor };
+            let owner = if b % 2 == 1 {
+                BufferOwner::ManagementPartition
+            } else {
+                BufferOwner::Hypervisor
+            };
             (1, 0, b, owner, lioba(sim, 0, b))
         })
         .collect();
@@ -161,17 +238,40 @@ fn open_needs_the_hmc_id_in_an_owned_buffer() {
     let up = bring_up(sim);
     accept_adds(sim, &up);
     // No RDMA of the HMC ID first.
-    vmc(sim, VmcMessage::InterfaceOpen { hmc_session: 1, hmc_index: 0, buffer_id: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceOpen {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 0,
+        },
+    );
     let answer = drain(sim);
     assert_eq!(answer.len(), 1);
-    let CrqRepr::Vmc(VmcMessage::InterfaceOpenResponse { status, .. }) = answer[0] else { panic!() };
+    let CrqRepr::Vmc(VmcMessage::InterfaceOpenResponse { status, .. }) = answer[0] else {
+        panic!()
+    };
     assert!(!status.is_success());
     assert_eq!(sim.stats().protocol_errors, 1);
     // A buffer the partition was never given.
-    vmc(sim, VmcMessage::InterfaceOpen { hmc_session: 1, hmc_index: 0, buffer_id: 3 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceOpen {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 3,
+        },
+    );
     assert_eq!(drain(sim).len(), 1);
     // An index beyond the negotiated ones.
-    vmc(sim, VmcMessage::InterfaceOpen { hmc_session: 1, hmc_index: 2, buffer_id: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceOpen {
+            hmc_session: 1,
+            hmc_index: 2,
+            buffer_id: 0,
+        },
+    );
     assert_eq!(drain(sim).len(), 1);
     assert_eq!(sim.stats().protocol_errors, 3);
     // Done right, it works.
@@ -186,10 +286,23 @@ fn open_on_a_busy_connection_is_refused() {
     open_session(sim);
     // Buffer 1 is ours: RDMA an ID and open again on the same index.
     sim.rdma_to_hv(&[2; 32], local_ioba(0, 1), lioba(sim, 0, 1));
-    vmc(sim, VmcMessage::InterfaceOpen { hmc_session: 2, hmc_index: 0, buffer_id: 1 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceOpen {
+            hmc_session: 2,
+            hmc_index: 0,
+            buffer_id: 1,
+        },
+    );
     let answer = drain(sim);
     assert_eq!(answer.len(), 1);
-    let CrqRepr::Vmc(VmcMessage::InterfaceOpenResponse { status, hmc_session: 2, buffer_id: 1, .. }) = answer[0] else {
+    let CrqRepr::Vmc(VmcMessage::InterfaceOpenResponse {
+        status,
+        hmc_session: 2,
+        buffer_id: 1,
+        ..
+    }) = answer[0]
+    else {
         panic!("{answer:?}")
     };
     assert!(!status.is_success());
@@ -206,7 +319,10 @@ fn raw_echo_round_trip() {
     assert_eq!(id, 1);
     assert_eq!(back, msg);
     let stats = sim.stats();
-    assert_eq!((stats.signals_in, stats.signals_out, stats.raw_echoes), (1, 1, 1));
+    assert_eq!(
+        (stats.signals_in, stats.signals_out, stats.raw_echoes),
+        (1, 1, 1)
+    );
     assert_eq!(stats.protocol_errors, 0);
     // The buffer came back: it can carry the next message.
     let (id, back) = round_trip(sim, 1, b"x");
@@ -228,7 +344,11 @@ fn hmc_echo_and_exchange_ops() {
     assert_eq!(be32(&back, 4), request.len() as u32);
     assert_eq!(be32(&back, 16), 17);
 
-    let (_, back) = round_trip(sim, 3, &hmc_frame(hmc::TARGET_ROUTER, hmc::OP_EXCHANGE_OPS, &[]));
+    let (_, back) = round_trip(
+        sim,
+        3,
+        &hmc_frame(hmc::TARGET_ROUTER, hmc::OP_EXCHANGE_OPS, &[]),
+    );
     assert_eq!(back.len(), 36);
     assert_eq!(be16(&back, 22), 0);
     assert_eq!(be32(&back, 16), 4);
@@ -250,7 +370,15 @@ fn hmc_echo_and_exchange_ops() {
     assert_eq!(be16(&back, 22), hmc::RC_INVALID_TARGET);
 
     let stats = sim.stats();
-    assert_eq!((stats.echoes, stats.exchange_ops, stats.hmc_closes, stats.raw_echoes), (1, 1, 1, 0));
+    assert_eq!(
+        (
+            stats.echoes,
+            stats.exchange_ops,
+            stats.hmc_closes,
+            stats.raw_echoes
+        ),
+        (1, 1, 1, 0)
+    );
     assert_eq!(stats.protocol_errors, 0);
 }
 
@@ -259,7 +387,15 @@ fn signal_violations_are_counted() {
     let sim = sim(small());
     open_session(sim);
     let signal = |session, index, buffer_id, msg_len| {
-        vmc(sim, VmcMessage::Signal { hmc_session: session, hmc_index: index, buffer_id, msg_len })
+        vmc(
+            sim,
+            VmcMessage::Signal {
+                hmc_session: session,
+                hmc_index: index,
+                buffer_id,
+                msg_len,
+            },
+        )
     };
     sim.rdma_to_hv(&[9; 64], local_ioba(0, 1), lioba(sim, 0, 1));
     signal(2, 0, 1, 64); // wrong session
@@ -288,11 +424,20 @@ fn unsolicited_message_uses_a_hypervisor_buffer() {
     assert!(!sim.send_hmc_message(0, &[]));
     assert!(sim.send_hmc_message(0, b"event!"));
     let answer = drain(sim);
-    let [CrqRepr::Vmc(VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: 2, msg_len: 6 })] = answer[..] else {
+    let [CrqRepr::Vmc(VmcMessage::Signal {
+        hmc_session: 1,
+        hmc_index: 0,
+        buffer_id: 2,
+        msg_len: 6,
+    })] = answer[..]
+    else {
         panic!("{answer:?}")
     };
     let mut back = [0u8; 6];
-    assert_eq!(sim.rdma_from_hv(lioba(sim, 0, 2), &mut back, local_ioba(0, 2)), HcallRc::SUCCESS);
+    assert_eq!(
+        sim.rdma_from_hv(lioba(sim, 0, 2), &mut back, local_ioba(0, 2)),
+        HcallRc::SUCCESS
+    );
     assert_eq!(&back, b"event!");
     // Buffer 2 is ours now: we can send with it.
     let (id, back) = round_trip(sim, 2, b"reply");
@@ -308,12 +453,22 @@ fn unsolicited_message_uses_a_hypervisor_buffer() {
 fn close_answers_and_reseeds() {
     let sim = sim(small());
     open_session(sim);
-    vmc(sim, VmcMessage::InterfaceClose { hmc_session: 1, hmc_index: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceClose {
+            hmc_session: 1,
+            hmc_index: 0,
+        },
+    );
     let answer = drain(sim);
     assert_eq!(
         answer,
         vec![
-            CrqRepr::Vmc(VmcMessage::InterfaceCloseResponse { status: Status::Success, hmc_session: 1, hmc_index: 0 }),
+            CrqRepr::Vmc(VmcMessage::InterfaceCloseResponse {
+                status: Status::Success,
+                hmc_session: 1,
+                hmc_index: 0
+            }),
             CrqRepr::Vmc(VmcMessage::AddBuffer {
                 hmc_session: 0,
                 hmc_index: 0,
@@ -327,10 +482,24 @@ fn close_answers_and_reseeds() {
     assert_eq!(sim.session(0), None);
     assert_eq!(sim.partition_owned(0), 1);
     // Messages on the closed session are violations.
-    vmc(sim, VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: 0, msg_len: 1 });
+    vmc(
+        sim,
+        VmcMessage::Signal {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 0,
+            msg_len: 1,
+        },
+    );
     assert_eq!(sim.stats().protocol_errors, 1);
     // A second close of the same session too.
-    vmc(sim, VmcMessage::InterfaceClose { hmc_session: 1, hmc_index: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceClose {
+            hmc_session: 1,
+            hmc_index: 0,
+        },
+    );
     assert_eq!(drain(sim).len(), 1);
     assert_eq!(sim.stats().protocol_errors, 2);
     // Reopen with the next session.
@@ -349,7 +518,13 @@ fn close_after_a_refused_open_is_not_a_violation() {
     let answer = open(sim, 0, 1, &[4; 32]);
     assert_eq!(answer.len(), 1, "refused: no adds");
     assert_eq!(sim.session(0), None);
-    vmc(sim, VmcMessage::InterfaceClose { hmc_session: 1, hmc_index: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceClose {
+            hmc_session: 1,
+            hmc_index: 0,
+        },
+    );
     let answer = drain(sim);
     assert_eq!(answer.len(), 2, "response and reseed: {answer:?}");
     accept_adds(sim, &answer);
@@ -363,22 +538,66 @@ fn add_buffer_refusal_removes_the_buffer() {
     let up = bring_up(sim);
     accept_adds(sim, &up);
     sim.rdma_to_hv(&[5; 32], local_ioba(0, 0), lioba(sim, 0, 0));
-    vmc(sim, VmcMessage::InterfaceOpen { hmc_session: 1, hmc_index: 0, buffer_id: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceOpen {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 0,
+        },
+    );
     let answer = drain(sim);
     for entry in &answer {
-        if let CrqRepr::Vmc(VmcMessage::AddBuffer { hmc_session, hmc_index, buffer_id, .. }) = *entry {
-            let status = if buffer_id == 1 { Status::NoBuffer } else { Status::Success };
-            vmc(sim, VmcMessage::AddBufferResponse { status, hmc_session, hmc_index, buffer_id });
+        if let CrqRepr::Vmc(VmcMessage::AddBuffer {
+            hmc_session,
+            hmc_index,
+            buffer_id,
+            ..
+        }) = *entry
+        {
+            let status = if buffer_id == 1 {
+                Status::NoBuffer
+            } else {
+                Status::Success
+            };
+            vmc(
+                sim,
+                VmcMessage::AddBufferResponse {
+                    status,
+                    hmc_session,
+                    hmc_index,
+                    buffer_id,
+                },
+            );
         }
     }
     assert_eq!(sim.stats().add_buffer_failures, 1);
     assert_eq!(sim.partition_owned(0), 4); // 0, 3, 5, 7
-    // Answering again, or answering an Add Buffer never sent, is a violation.
-    vmc(sim, VmcMessage::AddBufferResponse { status: Status::Success, hmc_session: 1, hmc_index: 0, buffer_id: 3 });
-    vmc(sim, VmcMessage::AddBufferResponse { status: Status::Success, hmc_session: 1, hmc_index: 1, buffer_id: 5 });
+                                           // Answering again, or answering an Add Buffer never sent, is a violation.
+    vmc(
+        sim,
+        VmcMessage::AddBufferResponse {
+            status: Status::Success,
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 3,
+        },
+    );
+    vmc(
+        sim,
+        VmcMessage::AddBufferResponse {
+            status: Status::Success,
+            hmc_session: 1,
+            hmc_index: 1,
+            buffer_id: 5,
+        },
+    );
     assert_eq!(sim.stats().protocol_errors, 2);
     // Buffer 1 is gone: RDMA into it is refused.
-    assert_eq!(sim.rdma_to_hv(&[0; 8], local_ioba(0, 1), lioba(sim, 0, 1)), HcallRc::PERMISSION);
+    assert_eq!(
+        sim.rdma_to_hv(&[0; 8], local_ioba(0, 1), lioba(sim, 0, 1)),
+        HcallRc::PERMISSION
+    );
 }
 
 #[test]
@@ -389,22 +608,60 @@ fn remove_buffer_round_trip() {
     assert!(!sim.remove_buffer(2));
     assert!(sim.remove_buffer(0));
     let answer = drain(sim);
-    assert_eq!(answer, vec![CrqRepr::Vmc(VmcMessage::RemoveBuffer { hmc_session: 1, hmc_index: 0 })]);
-    vmc(sim, VmcMessage::RemoveBufferResponse { status: Status::Success, hmc_session: 1, hmc_index: 0, buffer_id: 5 });
+    assert_eq!(
+        answer,
+        vec![CrqRepr::Vmc(VmcMessage::RemoveBuffer {
+            hmc_session: 1,
+            hmc_index: 0
+        })]
+    );
+    vmc(
+        sim,
+        VmcMessage::RemoveBufferResponse {
+            status: Status::Success,
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 5,
+        },
+    );
     assert_eq!(sim.partition_owned(0), 4);
     assert_eq!(sim.stats().remove_buffer_responses, 1);
     assert_eq!(sim.stats().protocol_errors, 0);
     // "No buffer" is an answer too.
     sim.remove_buffer(0);
     drain(sim);
-    vmc(sim, VmcMessage::RemoveBufferResponse { status: Status::NoBuffer, hmc_session: 1, hmc_index: 0, buffer_id: 0xFFFF });
+    vmc(
+        sim,
+        VmcMessage::RemoveBufferResponse {
+            status: Status::NoBuffer,
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 0xFFFF,
+        },
+    );
     assert_eq!(sim.partition_owned(0), 4);
     assert_eq!(sim.stats().remove_buffer_responses, 2);
     // Unrequested, or naming a buffer the partition does not hold: violations.
-    vmc(sim, VmcMessage::RemoveBufferResponse { status: Status::Success, hmc_session: 1, hmc_index: 0, buffer_id: 3 });
+    vmc(
+        sim,
+        VmcMessage::RemoveBufferResponse {
+            status: Status::Success,
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 3,
+        },
+    );
     sim.remove_buffer(0);
     drain(sim);
-    vmc(sim, VmcMessage::RemoveBufferResponse { status: Status::Success, hmc_session: 1, hmc_index: 0, buffer_id: 2 });
+    vmc(
+        sim,
+        VmcMessage::RemoveBufferResponse {
+            status: Status::Success,
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 2,
+        },
+    );
     assert_eq!(sim.stats().protocol_errors, 2);
 }
 
@@ -413,8 +670,22 @@ fn messages_only_the_hypervisor_sends_are_violations() {
     let sim = sim(small());
     open_session(sim);
     let before = sim.stats().protocol_errors;
-    vmc(sim, VmcMessage::RemoveBuffer { hmc_session: 1, hmc_index: 0 });
-    vmc(sim, VmcMessage::InterfaceOpenResponse { status: Status::Success, hmc_session: 1, hmc_index: 0, buffer_id: 0 });
+    vmc(
+        sim,
+        VmcMessage::RemoveBuffer {
+            hmc_session: 1,
+            hmc_index: 0,
+        },
+    );
+    vmc(
+        sim,
+        VmcMessage::InterfaceOpenResponse {
+            status: Status::Success,
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 0,
+        },
+    );
     // An undefined VMC type and an undefined class with the valid bit set.
     let mut raw = [0u8; 16];
     raw[0] = 0x80;
@@ -466,7 +737,10 @@ fn trace_records_both_directions() {
 #[test]
 fn request_vmc_answers_what_it_is_told() {
     let sim = sim(small());
-    assert_eq!(sim.request_vmc(), (HcallRc::SUCCESS, ibmvmc_sim::DEFAULT_DRC_INDEX));
+    assert_eq!(
+        sim.request_vmc(),
+        (HcallRc::SUCCESS, ibmvmc_sim::DEFAULT_DRC_INDEX)
+    );
     sim.set_request_vmc(HcallRc::AUTHORITY, 0);
     assert_eq!(sim.request_vmc(), (HcallRc::AUTHORITY, 0));
     sim.set_request_vmc(HcallRc::SUCCESS, 0x2000_0042);
@@ -475,18 +749,28 @@ fn request_vmc_answers_what_it_is_told() {
 
 #[test]
 fn without_seed_buffers_nothing_can_open() {
-    let sim = sim(SimConfig { seed_buffers: false, ..small() });
+    let sim = sim(SimConfig {
+        seed_buffers: false,
+        ..small()
+    });
     let answer = bring_up(sim);
     assert_eq!(answer.len(), 1, "capabilities response only");
     assert_eq!(sim.partition_owned(0), 0);
-    assert_eq!(sim.rdma_to_hv(&[1; 32], local_ioba(0, 0), lioba(sim, 0, 0)), HcallRc::PERMISSION);
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 32], local_ioba(0, 0), lioba(sim, 0, 0)),
+        HcallRc::PERMISSION
+    );
 }
 
 #[test]
 fn struct_stays_small() {
     // The kernel builds it once; keep it well below a kernel stack.
     eprintln!("size_of::<Sim>() = {}", core::mem::size_of::<Sim>());
-    assert!(core::mem::size_of::<Sim>() < 16 * 1024, "{}", core::mem::size_of::<Sim>());
+    assert!(
+        core::mem::size_of::<Sim>() < 16 * 1024,
+        "{}",
+        core::mem::size_of::<Sim>()
+    );
 }
 
 #[test]
@@ -495,11 +779,18 @@ fn a_static_simulator_needs_its_memory_attached() {
     let sim = &SIM;
     assert_eq!(sim.reg_crq(), HcallRc::SUCCESS);
     assert_eq!(sim.send_crq(&CrqRepr::Init.to_bytes()), HcallRc::SUCCESS);
-    assert_eq!(sim.next_crq().map(|e| CrqRepr::from_bytes(&e)), Some(Ok(CrqRepr::InitComplete)));
+    assert_eq!(
+        sim.next_crq().map(|e| CrqRepr::from_bytes(&e)),
+        Some(Ok(CrqRepr::InitComplete))
+    );
     // No memory yet: an RDMA into any buffer fails.
     assert!(!sim.rdma_to_hv(&[1, 2, 3], 0, 0x1000_0000).is_success());
-    assert_eq!(sim.attach(vec![0u8; 10].leak()), Err(SimError::HvMemoryTooSmall));
-    sim.attach(vec![0u8; SimConfig::DEFAULT.hv_mem_len()].leak()).expect("attach");
+    assert_eq!(
+        sim.attach(vec![0u8; 10].leak()),
+        Err(SimError::HvMemoryTooSmall)
+    );
+    sim.attach(vec![0u8; SimConfig::DEFAULT.hv_mem_len()].leak())
+        .expect("attach");
     sim.detach();
     assert!(!sim.rdma_to_hv(&[1, 2, 3], 0, 0x1000_0000).is_success());
 }

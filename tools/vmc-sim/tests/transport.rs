@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! The CRQ transport, H_COPY_RDMA, resets, injected failures and triggers.
 
 mod common;
@@ -44,13 +45,19 @@ fn registration_rules() {
 
 #[test]
 fn absent_partner_arrives_later() {
-    let sim = sim(SimConfig { partner_present: false, ..small() });
+    let sim = sim(SimConfig {
+        partner_present: false,
+        ..small()
+    });
     assert_eq!(sim.reg_crq(), HcallRc::CLOSED);
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::CLOSED);
     sim.partner_arrive();
     assert_eq!(drain(sim), vec![CrqRepr::Init]);
     assert_eq!(send(sim, CrqRepr::InitComplete), HcallRc::SUCCESS);
-    assert_eq!(vmc(sim, VmcMessage::Capabilities(ours(sim))), HcallRc::SUCCESS);
+    assert_eq!(
+        vmc(sim, VmcMessage::Capabilities(ours(sim))),
+        HcallRc::SUCCESS
+    );
     assert_eq!(drain(sim).len(), 3);
     // Arriving again changes nothing.
     sim.partner_arrive();
@@ -60,10 +67,17 @@ fn absent_partner_arrives_later() {
 
 #[test]
 fn partner_arrives_before_the_partition_registers() {
-    let sim = sim(SimConfig { partner_present: false, ..small() });
+    let sim = sim(SimConfig {
+        partner_present: false,
+        ..small()
+    });
     sim.partner_arrive();
     assert_eq!(sim.reg_crq(), HcallRc::SUCCESS);
-    assert_eq!(sim.queued_to_partition(), 0, "its Initialize found no queue");
+    assert_eq!(
+        sim.queued_to_partition(),
+        0,
+        "its Initialize found no queue"
+    );
     bring_up_after_reg(sim);
 }
 
@@ -72,13 +86,22 @@ fn bring_up_after_reg(sim: &ibmvmc_sim::Sim) {
     assert_eq!(drain(sim), vec![CrqRepr::InitComplete]);
     vmc(sim, VmcMessage::Capabilities(ours(sim)));
     let answer = drain(sim);
-    assert!(matches!(answer[0], CrqRepr::Vmc(VmcMessage::CapabilitiesResponse { status: Status::Success, .. })));
+    assert!(matches!(
+        answer[0],
+        CrqRepr::Vmc(VmcMessage::CapabilitiesResponse {
+            status: Status::Success,
+            ..
+        })
+    ));
     accept_adds(sim, &answer);
 }
 
 #[test]
 fn full_queue_keeps_order_in_the_backlog() {
-    let sim = sim(SimConfig { crq_entries: 4, ..small() });
+    let sim = sim(SimConfig {
+        crq_entries: 4,
+        ..small()
+    });
     sim.reg_crq();
     for n in 0..10 {
         sim.inject_entry(event(n));
@@ -106,7 +129,10 @@ fn full_queue_keeps_order_in_the_backlog() {
 
 #[test]
 fn answers_wait_in_the_backlog_when_the_queue_is_full() {
-    let sim = sim(SimConfig { crq_entries: 2, ..small() });
+    let sim = sim(SimConfig {
+        crq_entries: 2,
+        ..small()
+    });
     sim.reg_crq();
     send(sim, CrqRepr::Init);
     drain(sim);
@@ -118,7 +144,10 @@ fn answers_wait_in_the_backlog_when_the_queue_is_full() {
     accept_adds(sim, &answer);
     let answer = open(sim, 0, 1, &[7; 32]);
     assert_eq!(answer.len(), 8, "all 7 adds and the response, in order");
-    assert!(matches!(answer[7], CrqRepr::Vmc(VmcMessage::InterfaceOpenResponse { .. })));
+    assert!(matches!(
+        answer[7],
+        CrqRepr::Vmc(VmcMessage::InterfaceOpenResponse { .. })
+    ));
     // The hypervisor's queue never fills: H_DROPPED only when injected.
     sim.fail_next(Hcall::SendCrq, HcallRc::DROPPED, 1);
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::DROPPED);
@@ -134,14 +163,23 @@ fn hold_keeps_entries_back_until_released() {
     assert_eq!(sim.next_crq(), None);
     assert_eq!(sim.queued_to_partition(), 2);
     sim.hold_responses(false);
-    assert_eq!(drain(sim), vec![CrqRepr::InitComplete, CrqRepr::Transport(TransportEvent::PrepareForSuspend)]);
+    assert_eq!(
+        drain(sim),
+        vec![
+            CrqRepr::InitComplete,
+            CrqRepr::Transport(TransportEvent::PrepareForSuspend)
+        ]
+    );
 }
 
 static IRQS: AtomicUsize = AtomicUsize::new(0);
 
 #[test]
 fn interrupt_fires_on_empty_to_non_empty_only() {
-    let sim = sim(SimConfig { crq_entries: 2, ..small() });
+    let sim = sim(SimConfig {
+        crq_entries: 2,
+        ..small()
+    });
     sim.set_irq(&|| {
         IRQS.fetch_add(1, Ordering::SeqCst);
     });
@@ -203,27 +241,57 @@ fn hook_may_call_back_into_the_simulator() {
 
 #[test]
 fn rdma_errors() {
-    let sim = sim(SimConfig { local_window: (0x1000, 0x10000), ..small() });
+    let sim = sim(SimConfig {
+        local_window: (0x1000, 0x10000),
+        ..small()
+    });
     // Not registered: the hypervisor's window is not authorised.
-    assert_eq!(sim.rdma_to_hv(&[0; 4], 0x1000, lioba(sim, 0, 0)), HcallRc::DEST_PARM);
+    assert_eq!(
+        sim.rdma_to_hv(&[0; 4], 0x1000, lioba(sim, 0, 0)),
+        HcallRc::DEST_PARM
+    );
     let mut buf = [0u8; 4];
-    assert_eq!(sim.rdma_from_hv(lioba(sim, 0, 0), &mut buf, 0x1000), HcallRc::SOURCE_PARM);
+    assert_eq!(
+        sim.rdma_from_hv(lioba(sim, 0, 0), &mut buf, 0x1000),
+        HcallRc::SOURCE_PARM
+    );
     let up = bring_up(sim);
     accept_adds(sim, &up);
     let seed = lioba(sim, 0, 0);
     assert_eq!(sim.rdma_to_hv(&[1; 16], 0x1000, seed), HcallRc::SUCCESS);
     // Local range outside the partition's window.
     assert_eq!(sim.rdma_to_hv(&[1; 16], 0xFFF, seed), HcallRc::SOURCE_PARM);
-    assert_eq!(sim.rdma_to_hv(&[1; 16], 0x10FF8, seed), HcallRc::SOURCE_PARM);
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 16], 0x10FF8, seed),
+        HcallRc::SOURCE_PARM
+    );
     // Remote range outside any buffer, or crossing into the next one.
-    assert_eq!(sim.rdma_to_hv(&[1; 16], 0x1000, 0x0FFF_FFFF), HcallRc::DEST_PARM);
-    assert_eq!(sim.rdma_to_hv(&[1; 16], 0x1000, seed + 4096 - 8), HcallRc::DEST_PARM);
-    assert_eq!(sim.rdma_to_hv(&[1; 16], 0x1000, lioba(sim, 1, 7) + 4096), HcallRc::DEST_PARM);
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 16], 0x1000, 0x0FFF_FFFF),
+        HcallRc::DEST_PARM
+    );
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 16], 0x1000, seed + 4096 - 8),
+        HcallRc::DEST_PARM
+    );
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 16], 0x1000, lioba(sim, 1, 7) + 4096),
+        HcallRc::DEST_PARM
+    );
     // A buffer the partition does not own.
-    assert_eq!(sim.rdma_to_hv(&[1; 16], 0x1000, lioba(sim, 0, 1)), HcallRc::PERMISSION);
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 16], 0x1000, lioba(sim, 0, 1)),
+        HcallRc::PERMISSION
+    );
     // Reads: remote range first, then the local window.
-    assert_eq!(sim.rdma_from_hv(seed + 4095, &mut buf, 0x1000), HcallRc::SOURCE_PARM);
-    assert_eq!(sim.rdma_from_hv(seed, &mut buf, 0x20000), HcallRc::DEST_PARM);
+    assert_eq!(
+        sim.rdma_from_hv(seed + 4095, &mut buf, 0x1000),
+        HcallRc::SOURCE_PARM
+    );
+    assert_eq!(
+        sim.rdma_from_hv(seed, &mut buf, 0x20000),
+        HcallRc::DEST_PARM
+    );
     assert_eq!(sim.rdma_from_hv(seed, &mut buf, 0x1000), HcallRc::SUCCESS);
     assert_eq!(buf, [1; 4]);
     let stats = sim.stats();
@@ -235,11 +303,17 @@ fn partner_gone_and_back() {
     let sim = sim(small());
     open_session(sim);
     sim.transport_event(0x02);
-    assert_eq!(drain(sim), vec![CrqRepr::Transport(TransportEvent::PartnerDeregistered)]);
+    assert_eq!(
+        drain(sim),
+        vec![CrqRepr::Transport(TransportEvent::PartnerDeregistered)]
+    );
     assert_eq!(sim.session(0), None);
     assert_eq!(sim.partition_owned(0), 0);
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::CLOSED);
-    assert_eq!(sim.rdma_to_hv(&[0; 4], local_ioba(0, 0), lioba(sim, 0, 0)), HcallRc::DEST_PARM);
+    assert_eq!(
+        sim.rdma_to_hv(&[0; 4], local_ioba(0, 0), lioba(sim, 0, 0)),
+        HcallRc::DEST_PARM
+    );
     // The driver's recovery: register (stale), free, register.
     assert_eq!(sim.reg_crq(), HcallRc::RESOURCE);
     assert_eq!(sim.free_crq(), HcallRc::SUCCESS);
@@ -257,7 +331,10 @@ fn partner_failed_then_registered_without_free() {
         let sim = sim(small());
         open_session(sim);
         sim.transport_event(code);
-        assert_eq!(drain(sim), vec![CrqRepr::Transport(TransportEvent::from_code(code))]);
+        assert_eq!(
+            drain(sim),
+            vec![CrqRepr::Transport(TransportEvent::from_code(code))]
+        );
         sim.free_crq();
         assert_eq!(sim.reg_crq(), HcallRc::SUCCESS);
         bring_up_after_reg(sim);
@@ -270,7 +347,10 @@ fn suspend_disables_the_queue_until_enabled() {
     let sim = sim(small());
     open_session(sim);
     sim.transport_event(0x06);
-    assert_eq!(drain(sim), vec![CrqRepr::Transport(TransportEvent::PartnerSuspended)]);
+    assert_eq!(
+        drain(sim),
+        vec![CrqRepr::Transport(TransportEvent::PartnerSuspended)]
+    );
     assert_eq!(sim.session(0), None);
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::CLOSED);
     sim.fail_next(Hcall::EnableCrq, HcallRc::LONG_BUSY_1_MSEC, 1);
@@ -289,7 +369,10 @@ fn other_events_are_only_enqueued() {
     sim.transport_event(0x33);
     assert_eq!(
         drain(sim),
-        vec![CrqRepr::Transport(TransportEvent::ClientResume), CrqRepr::Transport(TransportEvent::Unknown(0x33))]
+        vec![
+            CrqRepr::Transport(TransportEvent::ClientResume),
+            CrqRepr::Transport(TransportEvent::Unknown(0x33))
+        ]
     );
     assert_eq!(sim.session(0), Some(1));
     // The driver's answer to 0x0A: enable, then Initialize, which starts afresh.
@@ -309,8 +392,22 @@ fn partner_restart_drops_racing_messages_silently() {
     sim.partner_restart();
     // Sent before the partition saw the Initialize: dropped, not violations.
     sim.rdma_to_hv(&[1; 8], local_ioba(0, 1), lioba(sim, 0, 1));
-    vmc(sim, VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: 1, msg_len: 8 });
-    vmc(sim, VmcMessage::InterfaceClose { hmc_session: 1, hmc_index: 0 });
+    vmc(
+        sim,
+        VmcMessage::Signal {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 1,
+            msg_len: 8,
+        },
+    );
+    vmc(
+        sim,
+        VmcMessage::InterfaceClose {
+            hmc_session: 1,
+            hmc_index: 0,
+        },
+    );
     assert_eq!(drain(sim), vec![CrqRepr::Init]);
     assert_eq!(sim.stats().protocol_errors, 0);
     assert_eq!(send(sim, CrqRepr::InitComplete), HcallRc::SUCCESS);
@@ -319,7 +416,15 @@ fn partner_restart_drops_racing_messages_silently() {
     assert_eq!(answer.len(), 3);
     accept_adds(sim, &answer);
     // Now the same stray Signal is a violation.
-    vmc(sim, VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: 1, msg_len: 8 });
+    vmc(
+        sim,
+        VmcMessage::Signal {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 1,
+            msg_len: 8,
+        },
+    );
     assert_eq!(sim.stats().protocol_errors, 1);
     // A second Initialization Complete answers nothing.
     send(sim, CrqRepr::InitComplete);
@@ -328,7 +433,10 @@ fn partner_restart_drops_racing_messages_silently() {
 
 #[test]
 fn crossing_initializes_are_not_violations() {
-    let sim = sim(SimConfig { partner_present: false, ..small() });
+    let sim = sim(SimConfig {
+        partner_present: false,
+        ..small()
+    });
     sim.reg_crq();
     sim.partner_arrive(); // its Initialize is on our queue
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::SUCCESS); // ours crossed it
@@ -348,7 +456,11 @@ fn fail_next_counts_down() {
     assert_eq!(sim.reg_crq(), HcallRc::SUCCESS);
     sim.fail_next(Hcall::FreeCrq, HcallRc::HARDWARE, 1);
     assert_eq!(sim.free_crq(), HcallRc::HARDWARE);
-    assert_eq!(sim.reg_crq(), HcallRc::RESOURCE, "the failed free did nothing");
+    assert_eq!(
+        sim.reg_crq(),
+        HcallRc::RESOURCE,
+        "the failed free did nothing"
+    );
     sim.fail_next(Hcall::SendCrq, HcallRc::BUSY, 1);
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::BUSY);
     assert_eq!(sim.queued_to_partition(), 0, "the failed send did nothing");
@@ -357,10 +469,19 @@ fn fail_next_counts_down() {
     vmc(sim, VmcMessage::Capabilities(ours(sim)));
     accept_adds(sim, &drain(sim));
     sim.fail_next(Hcall::CopyRdma, HcallRc::LONG_BUSY_1_MSEC, 2);
-    assert_eq!(sim.rdma_to_hv(&[1; 32], local_ioba(0, 0), lioba(sim, 0, 0)), HcallRc::LONG_BUSY_1_MSEC);
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 32], local_ioba(0, 0), lioba(sim, 0, 0)),
+        HcallRc::LONG_BUSY_1_MSEC
+    );
     let mut buf = [0u8; 4];
-    assert_eq!(sim.rdma_from_hv(lioba(sim, 0, 0), &mut buf, local_ioba(0, 0)), HcallRc::LONG_BUSY_1_MSEC);
-    assert_eq!(sim.rdma_to_hv(&[1; 32], local_ioba(0, 0), lioba(sim, 0, 0)), HcallRc::SUCCESS);
+    assert_eq!(
+        sim.rdma_from_hv(lioba(sim, 0, 0), &mut buf, local_ioba(0, 0)),
+        HcallRc::LONG_BUSY_1_MSEC
+    );
+    assert_eq!(
+        sim.rdma_to_hv(&[1; 32], local_ioba(0, 0), lioba(sim, 0, 0)),
+        HcallRc::SUCCESS
+    );
     sim.fail_next(Hcall::RequestVmc, HcallRc::FUNCTION, 1);
     assert_eq!(sim.request_vmc(), (HcallRc::FUNCTION, 0));
     assert_eq!(sim.request_vmc().0, HcallRc::SUCCESS);
@@ -377,7 +498,9 @@ fn trigger_status_on_capabilities() {
     vmc(sim, VmcMessage::Capabilities(ours(sim)));
     let answer = drain(sim);
     assert_eq!(answer.len(), 1, "no seeds after a refusal");
-    let CrqRepr::Vmc(VmcMessage::CapabilitiesResponse { status, .. }) = answer[0] else { panic!() };
+    let CrqRepr::Vmc(VmcMessage::CapabilitiesResponse { status, .. }) = answer[0] else {
+        panic!()
+    };
     assert_eq!(status.to_u8(), 1);
     // One-shot: the next exchange succeeds.
     vmc(sim, VmcMessage::Capabilities(ours(sim)));
@@ -400,7 +523,15 @@ fn trigger_swallow_and_duplicate() {
     accept_adds(sim, &answer);
     sim.on_message(0x06, Trigger::Duplicate);
     sim.rdma_to_hv(b"dup", local_ioba(0, 1), lioba(sim, 0, 1));
-    vmc(sim, VmcMessage::Signal { hmc_session: 2, hmc_index: 0, buffer_id: 1, msg_len: 3 });
+    vmc(
+        sim,
+        VmcMessage::Signal {
+            hmc_session: 2,
+            hmc_index: 0,
+            buffer_id: 1,
+            msg_len: 3,
+        },
+    );
     let answer = drain(sim);
     assert_eq!(answer.len(), 2);
     assert_eq!(answer[0], answer[1]);
@@ -413,8 +544,19 @@ fn trigger_transport_event_instead_of_answer() {
     open_session(sim);
     sim.on_message(0x06, Trigger::TransportEvent(0x01));
     sim.rdma_to_hv(b"bye", local_ioba(0, 1), lioba(sim, 0, 1));
-    vmc(sim, VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: 1, msg_len: 3 });
-    assert_eq!(drain(sim), vec![CrqRepr::Transport(TransportEvent::PartnerFailed)]);
+    vmc(
+        sim,
+        VmcMessage::Signal {
+            hmc_session: 1,
+            hmc_index: 0,
+            buffer_id: 1,
+            msg_len: 3,
+        },
+    );
+    assert_eq!(
+        drain(sim),
+        vec![CrqRepr::Transport(TransportEvent::PartnerFailed)]
+    );
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::CLOSED);
     assert_eq!(sim.stats().raw_echoes, 0);
 }
@@ -424,11 +566,23 @@ fn trigger_partner_init_after_close() {
     let sim = sim(small());
     open_session(sim);
     sim.on_message(0x03, Trigger::PartnerInit);
-    vmc(sim, VmcMessage::InterfaceClose { hmc_session: 1, hmc_index: 0 });
+    vmc(
+        sim,
+        VmcMessage::InterfaceClose {
+            hmc_session: 1,
+            hmc_index: 0,
+        },
+    );
     let answer = drain(sim);
     assert_eq!(answer.len(), 3, "{answer:?}");
-    assert!(matches!(answer[0], CrqRepr::Vmc(VmcMessage::InterfaceCloseResponse { .. })));
-    assert!(matches!(answer[1], CrqRepr::Vmc(VmcMessage::AddBuffer { .. })));
+    assert!(matches!(
+        answer[0],
+        CrqRepr::Vmc(VmcMessage::InterfaceCloseResponse { .. })
+    ));
+    assert!(matches!(
+        answer[1],
+        CrqRepr::Vmc(VmcMessage::AddBuffer { .. })
+    ));
     assert_eq!(answer[2], CrqRepr::Init);
     // The seed's response races with the restart: dropped silently.
     accept_adds(sim, &answer);
@@ -444,7 +598,10 @@ fn trigger_on_initialize() {
     sim.on_message(ibmvmc_sim::TRIGGER_INIT, Trigger::Duplicate);
     sim.reg_crq();
     send(sim, CrqRepr::Init);
-    assert_eq!(drain(sim), vec![CrqRepr::InitComplete, CrqRepr::InitComplete]);
+    assert_eq!(
+        drain(sim),
+        vec![CrqRepr::InitComplete, CrqRepr::InitComplete]
+    );
     sim.on_message(ibmvmc_sim::TRIGGER_INIT, Trigger::Swallow);
     send(sim, CrqRepr::Init);
     assert!(drain(sim).is_empty());

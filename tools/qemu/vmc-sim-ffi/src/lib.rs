@@ -47,7 +47,10 @@ pub struct VmcSim {
 /// The configuration every device uses: the simulator's default, partner present
 /// or not.
 fn config(partner_present: bool) -> SimConfig {
-    SimConfig { partner_present, ..SimConfig::DEFAULT }
+    SimConfig {
+        partner_present,
+        ..SimConfig::DEFAULT
+    }
 }
 
 /// A new hypervisor side; `partner_present` false: the hypervisor has not registered
@@ -68,7 +71,11 @@ pub extern "C" fn vmc_sim_new(partner_present: bool) -> *mut VmcSim {
         }
     };
     sim.enable_interrupts();
-    Box::into_raw(Box::new(VmcSim { sim, clean_mark: core::cell::Cell::new(0), mem }))
+    Box::into_raw(Box::new(VmcSim {
+        sim,
+        clean_mark: core::cell::Cell::new(0),
+        mem,
+    }))
 }
 
 /// Frees a hypervisor side.
@@ -202,7 +209,9 @@ pub unsafe extern "C" fn vmc_sim_rdma_from_hv(
         unsafe { core::slice::from_raw_parts_mut(local, len) }
     };
     // SAFETY: by the contract.
-    unsafe { get(sim) }.rdma_from_hv(remote, bytes, local_ioba).0
+    unsafe { get(sim) }
+        .rdma_from_hv(remote, bytes, local_ioba)
+        .0
 }
 
 /// H_REQUEST_VMC: its return code, and the DRC index in `drc_index` on success.
@@ -234,7 +243,11 @@ pub const VMC_SIM_CMD_REFUSED: c_int = -2;
 /// # Safety
 /// `sim` is a live handle from [`vmc_sim_new`]; `cmd` points to `len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn vmc_sim_command(sim: *const VmcSim, cmd: *const c_char, len: usize) -> c_int {
+pub unsafe extern "C" fn vmc_sim_command(
+    sim: *const VmcSim,
+    cmd: *const c_char,
+    len: usize,
+) -> c_int {
     if len > VMC_SIM_COMMAND_MAX {
         return VMC_SIM_CMD_INVALID;
     }
@@ -256,7 +269,11 @@ pub unsafe extern "C" fn vmc_sim_command(sim: *const VmcSim, cmd: *const c_char,
     if line.trim() == "expect_clean" {
         let now = sim.stats().protocol_errors;
         let clean = now == handle.clean_mark.replace(now);
-        return if clean { VMC_SIM_CMD_DONE } else { VMC_SIM_CMD_REFUSED };
+        return if clean {
+            VMC_SIM_CMD_DONE
+        } else {
+            VMC_SIM_CMD_REFUSED
+        };
     }
     match sim.command(line) {
         Ok(Outcome::Done) => VMC_SIM_CMD_DONE,
@@ -309,24 +326,45 @@ mod tests {
             let mut out = [0u8; 16];
             assert!(!vmc_sim_next_crq(s, out.as_mut_ptr()));
             let cmd = b"arrive";
-            assert_eq!(vmc_sim_command(s, cmd.as_ptr().cast(), cmd.len()), VMC_SIM_CMD_DONE);
+            assert_eq!(
+                vmc_sim_command(s, cmd.as_ptr().cast(), cmd.len()),
+                VMC_SIM_CMD_DONE
+            );
             assert!(vmc_sim_next_crq(s, out.as_mut_ptr()));
             assert_eq!(&out[..2], &[0xC0, 0x01]);
             let init_complete = [0xC0u8, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
             assert_eq!(vmc_sim_send_crq(s, init_complete.as_ptr()), 0);
             let bad = b"fail nothing 1 1";
-            assert_eq!(vmc_sim_command(s, bad.as_ptr().cast(), bad.len()), VMC_SIM_CMD_INVALID);
+            assert_eq!(
+                vmc_sim_command(s, bad.as_ptr().cast(), bad.len()),
+                VMC_SIM_CMD_INVALID
+            );
             let remove = b"remove\n";
-            assert_eq!(vmc_sim_command(s, remove.as_ptr().cast(), remove.len()), VMC_SIM_CMD_REMOVE);
+            assert_eq!(
+                vmc_sim_command(s, remove.as_ptr().cast(), remove.len()),
+                VMC_SIM_CMD_REMOVE
+            );
             let refused = b"send 0 10";
-            assert_eq!(vmc_sim_command(s, refused.as_ptr().cast(), refused.len()), VMC_SIM_CMD_REFUSED);
+            assert_eq!(
+                vmc_sim_command(s, refused.as_ptr().cast(), refused.len()),
+                VMC_SIM_CMD_REFUSED
+            );
             let clean = b"expect_clean";
-            assert_eq!(vmc_sim_command(s, clean.as_ptr().cast(), clean.len()), VMC_SIM_CMD_DONE);
+            assert_eq!(
+                vmc_sim_command(s, clean.as_ptr().cast(), clean.len()),
+                VMC_SIM_CMD_DONE
+            );
             // A second Initialization Complete, to an Initialize answered already.
             vmc_sim_send_crq(s, init_complete.as_ptr());
-            assert_eq!(vmc_sim_command(s, clean.as_ptr().cast(), clean.len()), VMC_SIM_CMD_REFUSED);
+            assert_eq!(
+                vmc_sim_command(s, clean.as_ptr().cast(), clean.len()),
+                VMC_SIM_CMD_REFUSED
+            );
             // Each query covers the time since the previous one.
-            assert_eq!(vmc_sim_command(s, clean.as_ptr().cast(), clean.len()), VMC_SIM_CMD_DONE);
+            assert_eq!(
+                vmc_sim_command(s, clean.as_ptr().cast(), clean.len()),
+                VMC_SIM_CMD_DONE
+            );
             let mut drc = 7u32;
             assert_eq!(vmc_sim_request_vmc(s, &mut drc), 0);
             assert_eq!(drc, ibmvmc_sim::DEFAULT_DRC_INDEX);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 //! A hand-played management partition for the simulator tests.
 #![allow(dead_code)]
 
@@ -18,7 +19,12 @@ pub fn sim(config: SimConfig) -> &'static Sim {
 }
 
 pub fn small() -> SimConfig {
-    SimConfig { pool_size: 8, mtu: 4096, open_add_buffers: 7, ..SimConfig::default() }
+    SimConfig {
+        pool_size: 8,
+        mtu: 4096,
+        open_add_buffers: 7,
+        ..SimConfig::default()
+    }
 }
 
 pub fn send(sim: &Sim, repr: CrqRepr) -> HcallRc {
@@ -40,7 +46,13 @@ pub fn drain(sim: &Sim) -> Vec<CrqRepr> {
 
 /// Our capabilities, as the driver would announce them.
 pub fn ours(sim: &Sim) -> Capabilities {
-    Capabilities { max_hmcs: 2, pool_size: 64, mtu: 16384, crq_size: sim.crq_entries(), version: 0x0101 }
+    Capabilities {
+        max_hmcs: 2,
+        pool_size: 64,
+        mtu: 16384,
+        crq_size: sim.crq_entries(),
+        version: 0x0101,
+    }
 }
 
 /// Register, Initialize, Capabilities: returns the capabilities response and the
@@ -49,7 +61,10 @@ pub fn bring_up(sim: &Sim) -> Vec<CrqRepr> {
     assert_eq!(sim.reg_crq(), HcallRc::SUCCESS);
     assert_eq!(send(sim, CrqRepr::Init), HcallRc::SUCCESS);
     assert_eq!(drain(sim), vec![CrqRepr::InitComplete]);
-    assert_eq!(vmc(sim, VmcMessage::Capabilities(ours(sim))), HcallRc::SUCCESS);
+    assert_eq!(
+        vmc(sim, VmcMessage::Capabilities(ours(sim))),
+        HcallRc::SUCCESS
+    );
     drain(sim)
 }
 
@@ -63,10 +78,21 @@ pub fn local_ioba(index: u8, id: u16) -> u64 {
 pub fn accept_adds(sim: &Sim, entries: &[CrqRepr]) -> Vec<(u8, u8, u16, BufferOwner, u32)> {
     let mut adds = Vec::new();
     for entry in entries {
-        if let CrqRepr::Vmc(VmcMessage::AddBuffer { hmc_session, hmc_index, buffer_id, owner, lioba }) = *entry {
+        if let CrqRepr::Vmc(VmcMessage::AddBuffer {
+            hmc_session,
+            hmc_index,
+            buffer_id,
+            owner,
+            lioba,
+        }) = *entry
+        {
             adds.push((hmc_session, hmc_index, buffer_id, owner, lioba));
-            let response =
-                VmcMessage::AddBufferResponse { status: Status::Success, hmc_session, hmc_index, buffer_id };
+            let response = VmcMessage::AddBufferResponse {
+                status: Status::Success,
+                hmc_session,
+                hmc_index,
+                buffer_id,
+            };
             assert_eq!(vmc(sim, response), HcallRc::SUCCESS);
         }
     }
@@ -81,8 +107,15 @@ pub fn lioba(sim: &Sim, index: u8, id: u16) -> u32 {
 /// RDMAs the HMC ID into buffer 0 and opens connection `index` with `session`;
 /// returns everything the simulator answered.
 pub fn open(sim: &Sim, index: u8, session: u8, hmc_id: &[u8; 32]) -> Vec<CrqRepr> {
-    assert_eq!(sim.rdma_to_hv(hmc_id, local_ioba(index, 0), lioba(sim, index, 0)), HcallRc::SUCCESS);
-    let open = VmcMessage::InterfaceOpen { hmc_session: session, hmc_index: index, buffer_id: 0 };
+    assert_eq!(
+        sim.rdma_to_hv(hmc_id, local_ioba(index, 0), lioba(sim, index, 0)),
+        HcallRc::SUCCESS
+    );
+    let open = VmcMessage::InterfaceOpen {
+        hmc_session: session,
+        hmc_index: index,
+        buffer_id: 0,
+    };
     assert_eq!(vmc(sim, open), HcallRc::SUCCESS);
     drain(sim)
 }
@@ -99,16 +132,37 @@ pub fn open_session(sim: &Sim) {
 /// Sends `msg` in buffer `id` of connection 0 (session 1) and returns the answer's
 /// (buffer id, bytes) after reading it back with RDMA.
 pub fn round_trip(sim: &Sim, id: u16, msg: &[u8]) -> (u16, Vec<u8>) {
-    assert_eq!(sim.rdma_to_hv(msg, local_ioba(0, id), lioba(sim, 0, id)), HcallRc::SUCCESS);
-    let signal = VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id: id, msg_len: msg.len() as u32 };
+    assert_eq!(
+        sim.rdma_to_hv(msg, local_ioba(0, id), lioba(sim, 0, id)),
+        HcallRc::SUCCESS
+    );
+    let signal = VmcMessage::Signal {
+        hmc_session: 1,
+        hmc_index: 0,
+        buffer_id: id,
+        msg_len: msg.len() as u32,
+    };
     assert_eq!(vmc(sim, signal), HcallRc::SUCCESS);
     let answer = drain(sim);
     assert_eq!(answer.len(), 1, "one Signal back: {answer:?}");
-    let CrqRepr::Vmc(VmcMessage::Signal { hmc_session: 1, hmc_index: 0, buffer_id, msg_len }) = answer[0] else {
+    let CrqRepr::Vmc(VmcMessage::Signal {
+        hmc_session: 1,
+        hmc_index: 0,
+        buffer_id,
+        msg_len,
+    }) = answer[0]
+    else {
         panic!("not a Signal: {answer:?}");
     };
     let mut back = vec![0u8; msg_len as usize];
-    assert_eq!(sim.rdma_from_hv(lioba(sim, 0, buffer_id), &mut back, local_ioba(0, buffer_id)), HcallRc::SUCCESS);
+    assert_eq!(
+        sim.rdma_from_hv(
+            lioba(sim, 0, buffer_id),
+            &mut back,
+            local_ioba(0, buffer_id)
+        ),
+        HcallRc::SUCCESS
+    );
     (buffer_id, back)
 }
 
