@@ -13,7 +13,12 @@
 //!   policy and timeouts (`retry.rs`), the file's side and the device-wide ioctls
 //!   (`api.rs`); the state's shapes in [`state`], the errno contract in [`errno`].
 #![no_std]
-#![warn(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(
+    missing_docs,
+    clippy::undocumented_unsafe_blocks,
+    clippy::missing_safety_doc
+)]
 
 pub mod api;
 pub mod errno;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Called by /Kbuild (never by hand): writes OUT.c defining `ibmvmc_trace_id`, the first
 # 16 bytes of the SHA-256 of the module's other objects. The module puts it in every
 # trace stream's header and tools/trace-decode compares it with the one in the .ko it
