@@ -363,6 +363,11 @@ impl<const N: usize> Ring<N> {
         at.pos < self.committed
     }
 
+    /// Whether `at` has something to read before `until` (or the last complete frame).
+    pub fn pending_until(&self, at: &Cursor, until: Option<Cursor>) -> bool {
+        at.pos < until.map_or(self.committed, |u| u.pos.min(self.committed))
+    }
+
     /// Copies, into `out`, a lost marker if frames `at` had not read were overwritten,
     /// then as many whole frames as fit, up to `until` (or the last complete frame),
     /// and moves `at` past them. Returns what it wrote; `len == 0` when nothing fits

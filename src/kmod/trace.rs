@@ -90,7 +90,10 @@ unsafe extern "C" fn ibmvmc_rs_trace_release(reader: *mut c_void) {
 }
 
 /// Fills `buf` with what the reader gets next (header bytes, markers, whole frames)
-/// without consuming it; 0 when there is nothing.
+/// without consuming it; 0 when there is nothing; `-EINVAL` when something is there
+/// but `len` is too short for it (the next frame, or a lost marker, does not fit: frames
+/// are never split, and returning 0 would say end of file, or, to a `trace_pipe`
+/// reader waiting for frames, make it loop for ever).
 ///
 /// # Safety
 /// `reader_ptr` as in `reader`; `buf` points to `len` writable bytes.
@@ -107,7 +110,7 @@ unsafe extern "C" fn ibmvmc_rs_trace_peek(
     let head = (HEADER_LEN - r.header_done).min(out.len());
     out[..head].copy_from_slice(&r.header[r.header_done..r.header_done + head]);
     let rest = &mut out[head..];
-    let (read, cursor) = TRACE
+    let (read, cursor, too_short) = TRACE
         .with(|ring| {
             let (mut at, until) = match r.mode {
                 Mode::Snapshot => (r.cursor, Some(r.until)),
@@ -118,9 +121,15 @@ unsafe extern "C" fn ibmvmc_rs_trace_peek(
             } else {
                 ring.read(&mut at, until, rest)
             };
-            (read, at)
+            let too_short =
+                head == 0 && read.len == 0 && !rest.is_empty() && ring.pending_until(&at, until);
+            (read, at, too_short)
         })
         .unwrap_or_default();
+    if too_short {
+        r.peeked = None;
+        return -(kernel::bindings::EINVAL as isize);
+    }
     r.peeked = Some((r.header_done + head, cursor));
     (head + read.len) as isize
 }

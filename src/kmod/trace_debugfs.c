@@ -67,7 +67,7 @@ static int ibmvmc_trace_open_mode(struct file *file, int mode)
 		ibmvmc_rs_trace_clear();
 	if (!(file->f_mode & FMODE_READ))
 		return 0;
-	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+	tf = kzalloc_obj(*tf, GFP_KERNEL);
 	if (!tf)
 		return -ENOMEM;
 	tf->mode = mode;
@@ -127,6 +127,11 @@ static ssize_t ibmvmc_trace_read(struct file *file, char __user *ubuf, size_t le
 	for (;;) {
 		mutex_lock(&ibmvmc_trace_lock);
 		n = ibmvmc_rs_trace_peek(tf->reader, tf->buf, min_t(size_t, len, sizeof(tf->buf)));
+		if (n < 0) {
+			/* Frames wait, but the next does not fit in @len: never split one. */
+			mutex_unlock(&ibmvmc_trace_lock);
+			return n;
+		}
 		if (n > 0) {
 			if (copy_to_user(ubuf, tf->buf, n)) {
 				mutex_unlock(&ibmvmc_trace_lock);

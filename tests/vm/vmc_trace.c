@@ -121,6 +121,26 @@ int main(void)
 	n = read(pipe_fd, buf, sizeof(buf));
 	check(n > 1 && buf[n - 1] == 0 && buf[0] != 0, "new frame read whole");
 
+	/*
+	 * A read too short for the next frame: EINVAL at once (it used to spin in the
+	 * kernel for ever on trace_pipe, and say end of file on trace and trace_snapshot),
+	 * and the frame stays for a read that can take it. alarm(): a spin fails the test.
+	 */
+	make_frame();
+	alarm(10);
+	check(read(pipe_fd, small, 1) < 0 && errno == EINVAL, "pipe, 1-byte read of a frame: EINVAL");
+	fd = open_trace("trace_snapshot", O_RDONLY);
+	check(fd >= 0 && read(fd, buf, HEADER_LEN) == HEADER_LEN, "snapshot header");
+	check(read(fd, small, 1) < 0 && errno == EINVAL, "snapshot, 1-byte read of a frame: EINVAL");
+	close(fd);
+	fd = open_trace("trace", O_RDONLY);
+	check(fd >= 0 && read(fd, buf, HEADER_LEN) == HEADER_LEN, "trace header");
+	check(read(fd, small, 1) < 0 && errno == EINVAL, "trace, 1-byte read of a frame: EINVAL");
+	close(fd);
+	alarm(0);
+	n = read(pipe_fd, buf, sizeof(buf));
+	check(n > 1 && buf[n - 1] == 0, "frame kept after the short reads");
+
 	/* EFAULT keeps the frame for the next read. */
 	make_frame();
 	check(read(pipe_fd, bad, 4096) < 0 && errno == EFAULT, "bad buffer: EFAULT");
