@@ -177,11 +177,18 @@ unsafe extern "C" fn ibmvmc_rs_ioctl(session: *mut c_void, cmd: c_uint, arg: c_u
     let result: core::result::Result<(), Errno> = match cmd {
         VMC_IOCTL_SETHMCID | VMC_IOCTL_SETHMCID_32 => {
             let mut hmc_id = [0u8; ibmvmc::wire::HMC_ID_LEN];
-            UserSlice::new(user, hmc_id.len())
+            let had_session = file.session().is_some();
+            let result = UserSlice::new(user, hmc_id.len())
                 .reader()
                 .read_slice(&mut hmc_id)
                 .map_err(|_| refused(cmd, Errno::Fault))
-                .and_then(|()| vmc.set_hmc_id(file, &hmc_id))
+                .and_then(|()| vmc.set_hmc_id(file, &hmc_id));
+            // A poll() of this file by another thread or process sleeps on the
+            // no-session queue: wake it, so that it polls again, on the session's queue.
+            if !had_session && file.session().is_some() {
+                ffi::wake_no_session();
+            }
+            result
         }
         VMC_IOCTL_QUERY => {
             let q = vmc.query();

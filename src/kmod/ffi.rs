@@ -196,6 +196,13 @@ pub(crate) fn params_set(params: &ibmvmc::Params) {
 
 /// Wakes the wait queue of HMC connection `index` (any other value: the queue of
 /// files without a connection). Any context.
+/// Wakes the wait queue of the files that hold no connection (the one `ibmvmc_queue`
+/// in `cdev.c` gives an index out of range). Any context.
+pub(crate) fn wake_no_session() {
+    // SAFETY: as for `wake`; -1 selects the no-connection queue.
+    unsafe { raw::ibmvmc_wake(-1) }
+}
+
 pub(crate) fn wake(index: u8) {
     // SAFETY: wake_up_interruptible() on a static, initialised wait queue; the index
     // is range-checked on the C side.

@@ -180,6 +180,49 @@ static void no_session_checks(void)
 	close(fd);
 }
 
+/*
+ * poll() on a file that holds no session yet, while another process sharing the same
+ * open file (a fork) does SETHMCID: the poller must be woken when the session opens.
+ * (It used to sleep on the no-session wait queue, which only a device removal wakes.)
+ */
+static void poll_before_sethmcid_check(void)
+{
+	unsigned char id[HMC_ID_LEN];
+	int fd = open(VMC_DEV, O_RDWR), status = 0, r;
+	pid_t child;
+
+	if (fd < 0) {
+		failf("open " VMC_DEV, "got %s", errno_name(errno));
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		int i;
+
+		memset(id, 'p', sizeof(id));
+		sleep_ms(300);
+		for (i = 0; i < 500; i++) {
+			if (ioctl(fd, VMC_IOCTL_SETHMCID, id) == 0)
+				_exit(0);
+			if (errno != EAGAIN && errno != ENOBUFS && errno != EBUSY)
+				_exit(1);
+			sleep_ms(10);
+		}
+		_exit(1);
+	}
+	r = poll_fd(fd, POLLOUT, 5000);
+	waitpid(child, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		failf("poll before SETHMCID", "the other process's SETHMCID failed");
+	else if (r <= 0)
+		failf("poll before SETHMCID", "never woken when the session opened (5 s)");
+	else
+		pass("poll before SETHMCID in another process: woken, POLLOUT");
+	close(fd);
+	/* Let the Close Response come back before the next session takes the connection. */
+	sleep_ms(200);
+}
+
 /* SETHMCID when every connection is taken (s holds one). */
 static void all_taken_check(int max_hmcs)
 {
@@ -508,6 +551,7 @@ int main(int argc, char **argv)
 	max_hmcs = module_param("max_hmcs", 1);
 
 	no_session_checks();
+	poll_before_sethmcid_check();
 	s = session("first session");
 	if (s >= 0) {
 		all_taken_check(max_hmcs);
