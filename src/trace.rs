@@ -168,14 +168,21 @@ pub const MARKER_LOST: u8 = 1;
 /// Length of a lost marker.
 pub const LOST_LEN: usize = 10;
 
-/// The stream header for a build `id` (longer ids are cut to [`MAX_ID`]) and an anchor.
+/// Bits of the anchor's address a header carries: the low 16. defmt's indices are 16
+/// bits, so that is all the decoder needs, and no more than every frame's indices show
+/// anyway; the rest of a kernel address (KASLR's secret) stays out of the trace files,
+/// whatever `kptr_restrict` says.
+pub const ANCHOR_MASK: u64 = 0xffff;
+
+/// The stream header for a build `id` (longer ids are cut to [`MAX_ID`]) and an anchor
+/// (of which it keeps [`ANCHOR_MASK`]).
 pub fn header(id: &[u8], anchor: u64) -> [u8; HEADER_LEN] {
     let mut h = [0u8; HEADER_LEN];
     let id = &id[..id.len().min(MAX_ID)];
     h[0..8].copy_from_slice(&MAGIC);
     h[8..12].copy_from_slice(&VERSION.to_le_bytes());
     h[12..16].copy_from_slice(&(HEADER_LEN as u32).to_le_bytes());
-    h[16..24].copy_from_slice(&anchor.to_le_bytes());
+    h[16..24].copy_from_slice(&(anchor & ANCHOR_MASK).to_le_bytes());
     h[24] = id.len() as u8;
     h[25..25 + id.len()].copy_from_slice(id);
     h
@@ -644,9 +651,10 @@ mod tests {
         let h = header(&[0xaa; 40], 0x1234_5678_9abc);
         assert_eq!(&h[..8], b"VMCTRACE");
         assert_eq!(h[12], HEADER_LEN as u8);
+        // Only the low 16 bits of the address: no kernel address in the trace files.
         assert_eq!(
             u64::from_le_bytes(h[16..24].try_into().unwrap_or_default()),
-            0x1234_5678_9abc
+            0x9abc
         );
         assert_eq!(h[24], MAX_ID as u8);
         assert_eq!(h[56], 0xaa);

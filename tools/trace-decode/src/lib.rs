@@ -10,7 +10,8 @@
 //!   [`Item`]s: the header (checked: magic, version, length, build id), one line per
 //!   frame, lost markers, malformed frames. Once the header gives the run-time address of
 //!   the anchor, the table's indices are moved to the run-time ones:
-//!   `(elf_address - anchor_elf + anchor_runtime) & 0xffff`.
+//!   `(elf_address - anchor_elf + anchor_runtime) & 0xffff` (the header carries only
+//!   those 16 bits of `anchor_runtime`).
 //! - [`decode_stream`] is the reading loop of the `ibmvmc-trace` binary and the admin
 //!   CLI's `trace` subcommand.
 //!
@@ -131,7 +132,7 @@ pub struct Header {
     pub version: u32,
     /// Header length in bytes (>= [`HEADER_LEN`]).
     pub len: usize,
-    /// Run-time address of the anchor symbol.
+    /// Run-time address of the anchor symbol, its low 16 bits (all a stream carries).
     pub anchor: u64,
     /// The writer's build id.
     pub id: Vec<u8>,

@@ -90,7 +90,7 @@ fn decodes_real_frames_markers_and_garbage() {
     };
     assert_eq!(
         (h.version, h.len, h.anchor),
-        (1, 64, ibmvmc::trace::anchor())
+        (1, 64, ibmvmc::trace::anchor() & ibmvmc::trace::ANCHOR_MASK)
     );
     assert_eq!(h.id, ibmvmc_hostlog::exe_id());
     let lines = rendered(&items);
