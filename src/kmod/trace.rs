@@ -3,8 +3,8 @@
 //! The trace's debugfs files and its run-time level, called from `trace_debugfs.c`.
 //!
 //! A reader gets a stream (`ibmvmc::trace`): a header with this build's trace id and the
-//! low 16 bits of the defmt anchor's run-time address (`ANCHOR_MASK`), then whole frames, and a marker wherever frames
-//! were lost. `trace` and `trace_pipe` drain the ring through one shared cursor (the C
+//! low 16 bits of the defmt anchor's run-time address (`ANCHOR_MASK`), then whole
+//! frames, and a marker wherever frames were lost. `trace` and `trace_pipe` drain the ring through one shared cursor (the C
 //! side serialises them with a mutex); `trace_snapshot` copies what the ring held when it
 //! was opened and leaves it there. Every read is a peek into a kernel buffer and a commit
 //! once the copy to user space succeeded, so a bad user pointer loses nothing.
