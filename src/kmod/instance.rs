@@ -77,24 +77,67 @@ pub(crate) fn current() -> Option<&'static Instance> {
     unsafe { ptr.as_ref() }
 }
 
-/// Memory leaked for the instance's life and reclaimed by `Instance::drop`.
+/// Memory leaked for the instance's life, recorded as it is leaked, and reclaimed when
+/// this is dropped: with the instance (after its users stopped), or half way through
+/// building one whose next step failed (before anything but what is recorded here
+/// referenced the memory), so that a failed load leaks nothing.
+#[derive(Default)]
 struct Reclaim {
     #[cfg(ibmvmc_sim)]
-    hv_mem: (*mut u8, usize, usize),
+    hv_mem: Option<(*mut u8, usize, usize)>,
     #[cfg(ibmvmc_sim)]
-    local_mem: (*mut u8, usize, usize),
-    local_bufs: (*mut LocalBuf, usize, usize),
-    vmc: *mut KVmc,
+    local_mem: Option<(*mut u8, usize, usize)>,
+    /// The simulator was given `hv_mem` (and holds it until detached).
+    #[cfg(ibmvmc_sim)]
+    attached: bool,
+    local_bufs: Option<(*mut LocalBuf, usize, usize)>,
+    vmc: Option<*mut KVmc>,
+}
+
+impl Drop for Reclaim {
+    fn drop(&mut self) {
+        // SAFETY: every pointer below came from the matching `into_raw_parts` or
+        // `KBox::into_raw` in `Instance::new*`, is taken out of its `Option` and so
+        // reclaimed once, and nothing uses it any more: for a built instance, its
+        // owner unpublished it, stopped the bottom half and the irq_works, shut the
+        // executor down (its futures held the references) and cancelled the timers
+        // (see `IbmVmc::drop`); for one that failed half way, nothing was started and
+        // only the objects recorded here refer to the memory. They go in dependency
+        // order: the core (which refers to the simulator and the local buffers), the
+        // simulator's hold on its memory, the local buffers (which refer to the local
+        // memory), then the memory.
+        unsafe {
+            if let Some(vmc) = self.vmc.take() {
+                drop(KBox::from_raw(vmc));
+            }
+            #[cfg(ibmvmc_sim)]
+            if core::mem::take(&mut self.attached) {
+                SIM.detach();
+            }
+            if let Some((ptr, len, cap)) = self.local_bufs.take() {
+                drop(KVec::from_raw_parts(ptr, len, cap));
+            }
+            #[cfg(ibmvmc_sim)]
+            if let Some((ptr, len, cap)) = self.local_mem.take() {
+                drop(VVec::from_raw_parts(ptr, len, cap));
+            }
+            #[cfg(ibmvmc_sim)]
+            if let Some((ptr, len, cap)) = self.hv_mem.take() {
+                drop(VVec::from_raw_parts(ptr, len, cap));
+            }
+        }
+    }
 }
 
 pub(crate) struct Instance {
     pub(crate) vmc: &'static KVmc,
     #[cfg(ibmvmc_sim)]
     pub(crate) sim: &'static Sim,
-    reclaim: Reclaim,
+    /// Held for its `Drop`: the instance's memory goes with the instance.
+    _reclaim: Reclaim,
 }
 
-// SAFETY: the raw pointers in `reclaim` are only used by `drop`, which runs once,
+// SAFETY: the raw pointers in `reclaim` are only used by its `drop`, which runs once,
 // after every other user of the memory has stopped; the shared parts are `Sync`.
 unsafe impl Sync for Instance {}
 // SAFETY: as above; the instance is created and dropped in process context.
@@ -148,49 +191,52 @@ impl Instance {
     #[cfg(ibmvmc_sim)]
     pub(crate) fn new(params: Params) -> Result<KBox<Instance>> {
         let config = SIM_CONFIG;
+        // Each allocation is recorded as soon as it is leaked: an error return from
+        // here on drops `reclaim`, which frees what was recorded.
+        let mut reclaim = Reclaim::default();
         let (hv_parts, hv_mem) = leak_vec(VVec::from_elem(0u8, config.hv_mem_len(), GFP_KERNEL)?);
+        reclaim.hv_mem = Some(hv_parts);
         let mtu = params.max_mtu() as usize;
         let (local_parts, local_mem) = leak_vec(VVec::from_elem(
             0u8,
             params.local_buffers() * mtu,
             GFP_KERNEL,
         )?);
+        reclaim.local_mem = Some(local_parts);
 
+        // Dropped before `reclaim` on an error: it refers to `local_mem`.
         let mut bufs = KVec::with_capacity(params.local_buffers(), GFP_KERNEL)?;
         for (i, chunk) in local_mem.chunks_mut(mtu).enumerate() {
             bufs.push(LocalBuf::new(chunk, (i * mtu) as u64), GFP_KERNEL)?;
         }
         let (bufs_ptr, bufs_len, bufs_cap) = bufs.into_raw_parts();
+        reclaim.local_bufs = Some((bufs_ptr, bufs_len, bufs_cap));
         // SAFETY: the initialised elements of the vector just taken apart; freed by
-        // `Instance::drop` only.
+        // `Reclaim::drop` only, after every user of the slice is gone.
         let local_bufs: &'static [LocalBuf] =
             unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
 
         let sim: &'static Sim = &SIM;
         sim.attach(hv_mem).map_err(|_| EINVAL)?;
+        reclaim.attached = true;
         sim.set_irq(&irq_hook);
 
         let vmc = Vmc::new(sim, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs)
             .map_err(|_| EINVAL)?;
-        let vmc: &'static mut KVmc = KBox::leak(KBox::new(vmc, GFP_KERNEL)?);
-        let vmc_ptr: *mut KVmc = vmc;
-        // SAFETY: as for `sim`.
+        let vmc_ptr = KBox::into_raw(KBox::new(vmc, GFP_KERNEL)?);
+        reclaim.vmc = Some(vmc_ptr);
+        // SAFETY: just leaked; freed by `Reclaim::drop` only.
         let vmc: &'static KVmc = unsafe { &*vmc_ptr };
-
-        let instance = KBox::new(
+        // On failure the `Instance` being built is dropped, and its `reclaim` with it.
+        KBox::new(
             Instance {
                 vmc,
                 sim,
-                reclaim: Reclaim {
-                    hv_mem: hv_parts,
-                    local_mem: local_parts,
-                    local_bufs: (bufs_ptr, bufs_len, bufs_cap),
-                    vmc: vmc_ptr,
-                },
+                _reclaim: reclaim,
             },
             GFP_KERNEL,
-        )?;
-        Ok(instance)
+        )
+        .map_err(Into::into)
     }
 
     /// Builds the instance over the VIO device and the message buffers `pseries.c`
@@ -202,39 +248,26 @@ impl Instance {
         bufs: KVec<LocalBuf>,
     ) -> Result<KBox<Instance>> {
         let (bufs_ptr, bufs_len, bufs_cap) = bufs.into_raw_parts();
+        // An error return from here on drops `reclaim`, which frees what it records.
+        let mut reclaim = Reclaim {
+            local_bufs: Some((bufs_ptr, bufs_len, bufs_cap)),
+            ..Reclaim::default()
+        };
         // SAFETY: the initialised elements of the vector just taken apart; freed by
-        // `Instance::drop` only, or below if the instance cannot be built.
+        // `Reclaim::drop` only, after every user of the slice is gone.
         let local_bufs: &'static [LocalBuf] =
             unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
-        let reclaim_bufs = || {
-            // SAFETY: the parts taken apart above, not yet handed to any `Vmc`.
-            drop(unsafe { KVec::from_raw_parts(bufs_ptr, bufs_len, bufs_cap) });
-        };
-        let vmc = match Vmc::new(hv, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs) {
-            Ok(vmc) => vmc,
-            Err(_) => {
-                reclaim_bufs();
-                return Err(EINVAL);
-            }
-        };
-        let vmc = match KBox::new(vmc, GFP_KERNEL) {
-            Ok(vmc) => KBox::into_raw(vmc),
-            Err(e) => {
-                reclaim_bufs();
-                return Err(e.into());
-            }
-        };
-        // SAFETY: just leaked; freed by `Instance::drop` only.
-        let vmc_ref: &'static KVmc = unsafe { &*vmc };
-        let reclaim = Reclaim {
-            local_bufs: (bufs_ptr, bufs_len, bufs_cap),
-            vmc,
-        };
-        // On failure the `Instance` being built is dropped, reclaiming both.
+        let vmc = Vmc::new(hv, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs)
+            .map_err(|_| EINVAL)?;
+        let vmc_ptr = KBox::into_raw(KBox::new(vmc, GFP_KERNEL)?);
+        reclaim.vmc = Some(vmc_ptr);
+        // SAFETY: just leaked; freed by `Reclaim::drop` only.
+        let vmc: &'static KVmc = unsafe { &*vmc_ptr };
+        // On failure the `Instance` being built is dropped, and its `reclaim` with it.
         KBox::new(
             Instance {
-                vmc: vmc_ref,
-                reclaim,
+                vmc,
+                _reclaim: reclaim,
             },
             GFP_KERNEL,
         )
@@ -284,34 +317,6 @@ impl Instance {
             }
             Err(CommandError::Invalid) => Err(EINVAL),
             Err(CommandError::Refused) => Err(EIO),
-        }
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let r = &self.reclaim;
-        // SAFETY: every pointer below came from the matching `into_raw_parts` or
-        // `KBox::leak` in `new`, is reclaimed exactly once (here), and its users are
-        // gone: the caller unpublished the instance, stopped the bottom half and the
-        // irq_work, and shut the executor down (its futures held the references).
-        unsafe {
-            drop(KBox::from_raw(r.vmc));
-            #[cfg(ibmvmc_sim)]
-            SIM.detach();
-            drop(KVec::from_raw_parts(
-                r.local_bufs.0,
-                r.local_bufs.1,
-                r.local_bufs.2,
-            ));
-            #[cfg(ibmvmc_sim)]
-            drop(VVec::from_raw_parts(
-                r.local_mem.0,
-                r.local_mem.1,
-                r.local_mem.2,
-            ));
-            #[cfg(ibmvmc_sim)]
-            drop(VVec::from_raw_parts(r.hv_mem.0, r.hv_mem.1, r.hv_mem.2));
         }
     }
 }
