@@ -15,7 +15,8 @@ mod raw {
         pub(super) fn ibmvmc_cs_release(flags: c_ulong);
         pub(super) fn ibmvmc_bh_start(mode: c_int);
         pub(super) fn ibmvmc_bh_pend();
-        pub(super) fn ibmvmc_bh_stop();
+        pub(super) fn ibmvmc_bh_refuse();
+        pub(super) fn ibmvmc_bh_cancel();
         pub(super) fn ibmvmc_in_bh() -> bool;
         pub(super) fn ibmvmc_timers_init();
         pub(super) fn ibmvmc_timer_arm(slot: c_uint, delay_us: u64);
@@ -106,10 +107,17 @@ pub(crate) fn timers_sync() {
     unsafe { raw::ibmvmc_timers_sync() }
 }
 
-/// Stops pends and waits for a running bottom half. Process context (may sleep).
-pub(crate) fn bh_stop() {
+/// Makes later pends queue nothing (step 1 of `bh::stop`). Any context.
+pub(crate) fn bh_refuse() {
+    // SAFETY: a store and a barrier on a static flag.
+    unsafe { raw::ibmvmc_bh_refuse() }
+}
+
+/// Cancels the bottom half and waits for a running one (step 2 of `bh::stop`).
+/// Process context (may sleep).
+pub(crate) fn bh_cancel() {
     // SAFETY: called from module init failure or exit, which are process context.
-    unsafe { raw::ibmvmc_bh_stop() }
+    unsafe { raw::ibmvmc_bh_cancel() }
 }
 
 /// Whether the caller runs in softirq context (the BH workqueue).
@@ -194,8 +202,6 @@ pub(crate) fn params_set(params: &ibmvmc::Params) {
     }
 }
 
-/// Wakes the wait queue of HMC connection `index` (any other value: the queue of
-/// files without a connection). Any context.
 /// Wakes the wait queue of the files that hold no connection (the one `ibmvmc_queue`
 /// in `cdev.c` gives an index out of range). Any context.
 pub(crate) fn wake_no_session() {
@@ -203,6 +209,8 @@ pub(crate) fn wake_no_session() {
     unsafe { raw::ibmvmc_wake(-1) }
 }
 
+/// Wakes the wait queue of HMC connection `index` (any other value: the queue of
+/// files without a connection). Any context.
 pub(crate) fn wake(index: u8) {
     // SAFETY: wake_up_interruptible() on a static, initialised wait queue; the index
     // is range-checked on the C side.

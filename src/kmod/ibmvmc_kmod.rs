@@ -150,10 +150,8 @@ impl Drop for IbmVmc {
             ffi::cdev_unregister();
         }
         instance::Instance::unpublish();
+        // (also waits for the irq_works and timer callbacks that could pend)
         bh::stop();
-        ffi::test_irq_sync();
-        ffi::sim_irq_sync();
-        ffi::trace_sync();
         let report = bh::EXECUTOR.shutdown();
         // No future is left to arm a timer: cancel the armed ones before the code
         // their callback runs goes away.

@@ -79,10 +79,24 @@ void ibmvmc_bh_pend(void)
 		queue_work(ibmvmc_bh_wq, &ibmvmc_bh_work);
 }
 
-/* After this returns no poll runs and none will be scheduled. Process context only. */
-void ibmvmc_bh_stop(void)
+/*
+ * Unload, step 1: from here on a pend queues nothing. A pend that read the flag before
+ * may still queue the work: the caller waits for every context a pend runs in (the
+ * irq_works, the hrtimers, the device interrupt) before step 2.
+ */
+void ibmvmc_bh_refuse(void)
 {
 	WRITE_ONCE(ibmvmc_bh_stopped, true);
+	/* Pairs with the barriers of irq_work_sync() and hrtimer_cancel(). */
+	smp_mb();
+}
+
+/*
+ * Unload, step 2: after this returns no poll runs and none will be scheduled (the work
+ * re-queued by a running poll is cancelled too). Process context only.
+ */
+void ibmvmc_bh_cancel(void)
+{
 	cancel_work_sync(&ibmvmc_bh_work);
 }
 

@@ -10,7 +10,8 @@ unsigned long ibmvmc_cs_acquire(void);
 void ibmvmc_cs_release(unsigned long flags);
 void ibmvmc_bh_start(int mode);
 void ibmvmc_bh_pend(void);
-void ibmvmc_bh_stop(void);
+void ibmvmc_bh_refuse(void);
+void ibmvmc_bh_cancel(void);
 bool ibmvmc_in_bh(void);
 /* The core's timer slots: ibmvmc::TIMER_SLOTS (checked at build time in bh.rs). */
 #define IBMVMC_TIMER_SLOTS 4
