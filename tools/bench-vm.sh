@@ -19,4 +19,4 @@ out="$REPO/target/vm/$arch/bench"
 "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench.plan" --ko "$ko" --prog "$bin/vmc_bench" \
     --out "$out" >&2
 # The program's own output, without the kernel's lines and the runner's markers.
-grep -v '^@@\|^<\|^\[' "$out/console.log" | grep -i -E 'vmc_bench|pipe|ratio|p50|msgs' || true
+grep -v '^@@\|^<\|^\[' "$out/console.log" | grep -i -E 'vmc_bench|/dev/ibmvmc echo|pipe|ratio|p50|msgs' || true

@@ -179,6 +179,15 @@ static void clock_check(void)
 	}
 	printf("vmc_bench: clock %s, CLOCK_MONOTONIC resolution %ld ns, smallest step %llu ns\n",
 	       src, res.tv_nsec, (unsigned long long)step);
+	/*
+	 * A round trip is tens of microseconds: a clock that steps by a microsecond or
+	 * more (jiffies, refined-jiffies: 4 ms) would publish noise, so refuse to measure.
+	 */
+	if (step >= 1000 || strstr(src, "jiffies")) {
+		printf("vmc_bench: FAIL clock too coarse to time a round trip: %s, step %llu ns\n",
+		       src, (unsigned long long)step);
+		exit(1);
+	}
 }
 
 /* A session without poll(): SETHMCID, then one echo retried while write says EBUSY. */
