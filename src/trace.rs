@@ -5,7 +5,8 @@
 //! # Call sites
 //! The core and the glue log through [`trace_error!`](crate::trace_error) ..
 //! [`trace_trace!`](crate::trace_trace): a defmt call behind one relaxed load of the
-//! run-time level ([`set_level`]). defmt itself filters at compile time (`DEFMT_LOG`,
+//! run-time level ([`set_level`]), the frame itself out of line in a cold function
+//! ([`emit`]). defmt itself filters at compile time (`DEFMT_LOG`,
 //! `trace` in the module and the host tests), so a frame costs nothing when the level
 //! is compiled out and one compare when it is switched off at run time.
 //!
@@ -141,6 +142,20 @@ pub fn level() -> Level {
 #[inline(always)]
 pub fn enabled(level: Level) -> bool {
     level as u8 <= LEVEL.load(Ordering::Relaxed)
+}
+
+/// Runs a call site's frame out of line: `emit(|| defmt::debug!(..))` behind the level
+/// check of the `trace_*` macros. The encoding (acquire, the arguments' `Format`, release)
+/// sits in a function of its own, one per call site, marked cold, so the caller keeps
+/// only the level load, compare and branch, and neither its code layout nor its register
+/// use and stack frame pay for the frame when the level filters it out. The closure
+/// borrows the arguments, so the caller computes nothing more unless the level lets the
+/// frame through.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub fn emit(frame: impl FnOnce()) {
+    frame()
 }
 
 /// The anchor the decoder measures defmt indices from (see the module documentation).
@@ -491,7 +506,9 @@ impl<const N: usize> Sink<N> {
 #[macro_export]
 macro_rules! trace_error {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Error) { ::defmt::error!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Error) {
+            $crate::trace::emit(|| ::defmt::error!($($t)*))
+        }
     };
 }
 
@@ -499,7 +516,9 @@ macro_rules! trace_error {
 #[macro_export]
 macro_rules! trace_warn {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Warn) { ::defmt::warn!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Warn) {
+            $crate::trace::emit(|| ::defmt::warn!($($t)*))
+        }
     };
 }
 
@@ -507,7 +526,9 @@ macro_rules! trace_warn {
 #[macro_export]
 macro_rules! trace_info {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Info) { ::defmt::info!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Info) {
+            $crate::trace::emit(|| ::defmt::info!($($t)*))
+        }
     };
 }
 
@@ -515,7 +536,9 @@ macro_rules! trace_info {
 #[macro_export]
 macro_rules! trace_debug {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Debug) { ::defmt::debug!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Debug) {
+            $crate::trace::emit(|| ::defmt::debug!($($t)*))
+        }
     };
 }
 
@@ -523,7 +546,9 @@ macro_rules! trace_debug {
 #[macro_export]
 macro_rules! trace_trace {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Trace) { ::defmt::trace!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Trace) {
+            $crate::trace::emit(|| ::defmt::trace!($($t)*))
+        }
     };
 }
 
