@@ -183,6 +183,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// wake, no user copy, no other `lock`. That is the one rule of the core's locking,
     /// and it is also what makes the `&mut` below unique. (A `RefCell` would check it at
     /// run time, but its failure path is a panic, and the kernel build must have none.)
+    ///
+    /// Inline: called several times per message, and the closures are small; out of
+    /// line, each instance passes the closure's captures and result through memory.
+    #[inline(always)]
     pub(crate) fn lock<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         // SAFETY: `lock_mut` requires that it is not re-entered for this mutex while
         // `f` runs. The critical section excludes every other CPU and interrupt, and
