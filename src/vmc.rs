@@ -279,16 +279,24 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         if self.is_removed() {
             return;
         }
-        self.lock(|s| s.stats.crq_in += 1);
         let repr = match CrqRepr::from_bytes(&raw) {
             Ok(repr) => repr,
             Err(err) => {
                 crate::trace_warn!("crq in: undecodable {=[u8]:#04x}: {}, dropped", raw, err);
-                self.drop_invalid();
+                self.lock(|s| {
+                    s.stats.crq_in += 1;
+                    s.stats.dropped_invalid += 1;
+                });
                 return;
             }
         };
         crate::trace_debug!("crq in: {}", repr);
+        // Every entry is counted in `crq_in` once. A Signal (the entry of every inbound
+        // message, and the answer to every outbound one) is counted by `signal()` in
+        // its first lock round trip; any other entry here, before its handler.
+        if !matches!(repr, CrqRepr::Vmc(VmcMessage::Signal { .. })) {
+            self.lock(|s| s.stats.crq_in += 1);
+        }
         match repr {
             CrqRepr::Empty => {}
             CrqRepr::Init => self.partner_init(),
