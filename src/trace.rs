@@ -138,10 +138,47 @@ pub fn level() -> Level {
     }
 }
 
-/// Whether a frame of `level` is kept. Inlined into every call site.
+/// The highest level whose call sites defmt compiles in, as far as this crate can tell
+/// from `DEFMT_LOG` at build time: a plain level name (`off`, `error`, .. `trace`) is
+/// that level; unset, or a filter list (`ibmvmc=debug,..`), counts as `trace`, which
+/// only means the run-time check decides (the conservative answer: no frame defmt
+/// compiles in is ever skipped). With it, a call site that defmt compiles out costs
+/// nothing at all, not even the call to its empty out-of-line [`emit`].
+pub const COMPILED_MAX: Level = compiled_max(option_env!("DEFMT_LOG"));
+
+const fn compiled_max(filter: Option<&str>) -> Level {
+    let Some(filter) = filter else {
+        return Level::Trace;
+    };
+    let mut i = 0;
+    while i < Level::ALL.len() {
+        if bytes_eq(filter.as_bytes(), Level::ALL[i].name().as_bytes()) {
+            return Level::ALL[i];
+        }
+        i += 1;
+    }
+    Level::Trace
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether a frame of `level` is kept: compiled in ([`COMPILED_MAX`], a constant) and
+/// let through by the run-time level. Inlined into every call site.
 #[inline(always)]
 pub fn enabled(level: Level) -> bool {
-    level as u8 <= LEVEL.load(Ordering::Relaxed)
+    level as u8 <= COMPILED_MAX as u8 && level as u8 <= LEVEL.load(Ordering::Relaxed)
 }
 
 /// Runs a call site's frame out of line: `emit(|| defmt::debug!(..))` behind the level
@@ -648,6 +685,17 @@ mod tests {
             assert_eq!((read.len, read.lost), (want_len, 0), "round {round}");
             assert_eq!(&out[..read.len], &want[..want_len], "round {round}");
         }
+    }
+
+    #[test]
+    fn compiled_max_is_a_plain_level_or_trace() {
+        assert_eq!(compiled_max(Some("off")), Level::Off);
+        assert_eq!(compiled_max(Some("info")), Level::Info);
+        assert_eq!(compiled_max(Some("trace")), Level::Trace);
+        // Anything this crate cannot read leaves the decision to the run-time level.
+        assert_eq!(compiled_max(Some("ibmvmc=debug,info")), Level::Trace);
+        assert_eq!(compiled_max(Some("")), Level::Trace);
+        assert_eq!(compiled_max(None), Level::Trace);
     }
 
     #[test]
