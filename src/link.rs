@@ -347,7 +347,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 // Registering disables the queue's interrupt (LoPAR), and the CRQ task
                 // may be asleep waiting for one: wake it, it drains the new queue and
                 // re-enables the interrupt itself.
-                self.irq.signal(());
+                self.irq.raise();
                 return true;
             }
             if rc != HcallRc::RESOURCE {

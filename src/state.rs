@@ -97,6 +97,14 @@ pub enum Buf {
     Reading { lioba: u32, len: u32 },
 }
 
+impl Buf {
+    /// Writing or Sent: counted in [`Conn::sent`] (our messages being sent or in flight).
+    #[inline(always)]
+    fn in_flight(&self) -> bool {
+        matches!(self, Buf::Writing { .. } | Buf::Sent { .. })
+    }
+}
+
 /// A stack of buffer IDs: O(1) push and pop, no allocation.
 #[derive(Debug, Clone)]
 pub struct IdStack {
@@ -298,6 +306,15 @@ pub struct Conn {
     pub after_close: bool,
 }
 
+/// The frame of a buffer's change of hands ([`Conn::set_buf`]): cold and out of line,
+/// with its arguments by value, so the inlined setter neither spills them nor saves
+/// registers for the call when the level filters it out.
+#[cold]
+#[inline(never)]
+fn trace_buf_move(index: u8, id: u8, from: Buf, to: Buf) {
+    crate::trace_debug!("hmc {=u8}: buffer {=u8} {} -> {}", index, id, from, to);
+}
+
 impl Conn {
     /// A free connection with an empty pool, at `index`.
     pub const fn new(index: u8) -> Self {
@@ -338,20 +355,27 @@ impl Conn {
     }
 
     /// Hands buffer `id` to `to`, logging the change (if it is one). An `id` outside
-    /// the pool changes nothing.
+    /// the pool changes nothing. Inline: it is on every message's path (four times per
+    /// inbound message, twice per outbound); the frame is built out of line, by value,
+    /// after the change, so the inlined part is the compare, the counter and the store.
+    #[inline(always)]
     pub fn set_buf(&mut self, id: u8, to: Buf) {
-        let index = self.index;
-        if let Some(buf) = self.bufs.get_mut(id as usize) {
-            if *buf != to {
-                crate::trace_debug!("hmc {=u8}: buffer {=u8} {} -> {}", index, id, *buf, to);
-                if matches!(buf, Buf::Writing { .. } | Buf::Sent { .. }) {
-                    self.sent = self.sent.saturating_sub(1);
-                }
-                if matches!(to, Buf::Writing { .. } | Buf::Sent { .. }) {
-                    self.sent += 1;
-                }
-                *buf = to;
-            }
+        let Some(buf) = self.bufs.get_mut(id as usize) else {
+            return;
+        };
+        let from = *buf;
+        if from == to {
+            return;
+        }
+        *buf = to;
+        if from.in_flight() {
+            self.sent = self.sent.saturating_sub(1);
+        }
+        if to.in_flight() {
+            self.sent += 1;
+        }
+        if crate::trace::enabled(crate::trace::Level::Debug) {
+            trace_buf_move(self.index, id, from, to);
         }
     }
 

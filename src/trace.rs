@@ -5,7 +5,8 @@
 //! # Call sites
 //! The core and the glue log through [`trace_error!`](crate::trace_error) ..
 //! [`trace_trace!`](crate::trace_trace): a defmt call behind one relaxed load of the
-//! run-time level ([`set_level`]). defmt itself filters at compile time (`DEFMT_LOG`,
+//! run-time level ([`set_level`]), the frame itself out of line in a cold function
+//! ([`emit`]). defmt itself filters at compile time (`DEFMT_LOG`,
 //! `trace` in the module and the host tests), so a frame costs nothing when the level
 //! is compiled out and one compare when it is switched off at run time.
 //!
@@ -137,10 +138,61 @@ pub fn level() -> Level {
     }
 }
 
-/// Whether a frame of `level` is kept. Inlined into every call site.
+/// The highest level whose call sites defmt compiles in, as far as this crate can tell
+/// from `DEFMT_LOG` at build time: a plain level name (`off`, `error`, .. `trace`) is
+/// that level; unset, or a filter list (`ibmvmc=debug,..`), counts as `trace`, which
+/// only means the run-time check decides (the conservative answer: no frame defmt
+/// compiles in is ever skipped). With it, a call site that defmt compiles out costs
+/// nothing at all, not even the call to its empty out-of-line [`emit`].
+pub const COMPILED_MAX: Level = compiled_max(option_env!("DEFMT_LOG"));
+
+const fn compiled_max(filter: Option<&str>) -> Level {
+    let Some(filter) = filter else {
+        return Level::Trace;
+    };
+    let mut i = 0;
+    while i < Level::ALL.len() {
+        if bytes_eq(filter.as_bytes(), Level::ALL[i].name().as_bytes()) {
+            return Level::ALL[i];
+        }
+        i += 1;
+    }
+    Level::Trace
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether a frame of `level` is kept: compiled in ([`COMPILED_MAX`], a constant) and
+/// let through by the run-time level. Inlined into every call site.
 #[inline(always)]
 pub fn enabled(level: Level) -> bool {
-    level as u8 <= LEVEL.load(Ordering::Relaxed)
+    level as u8 <= COMPILED_MAX as u8 && level as u8 <= LEVEL.load(Ordering::Relaxed)
+}
+
+/// Runs a call site's frame out of line: `emit(|| defmt::debug!(..))` behind the level
+/// check of the `trace_*` macros. The encoding (acquire, the arguments' `Format`, release)
+/// sits in a function of its own, one per call site, marked cold, so the caller keeps
+/// only the level load, compare and branch, and neither its code layout nor its register
+/// use and stack frame pay for the frame when the level filters it out. The closure
+/// borrows the arguments, so the caller computes nothing more unless the level lets the
+/// frame through.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub fn emit(frame: impl FnOnce()) {
+    frame()
 }
 
 /// The anchor the decoder measures defmt indices from (see the module documentation).
@@ -503,7 +555,9 @@ impl<const N: usize> Sink<N> {
 #[macro_export]
 macro_rules! trace_error {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Error) { ::defmt::error!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Error) {
+            $crate::trace::emit(|| ::defmt::error!($($t)*))
+        }
     };
 }
 
@@ -511,7 +565,9 @@ macro_rules! trace_error {
 #[macro_export]
 macro_rules! trace_warn {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Warn) { ::defmt::warn!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Warn) {
+            $crate::trace::emit(|| ::defmt::warn!($($t)*))
+        }
     };
 }
 
@@ -519,7 +575,9 @@ macro_rules! trace_warn {
 #[macro_export]
 macro_rules! trace_info {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Info) { ::defmt::info!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Info) {
+            $crate::trace::emit(|| ::defmt::info!($($t)*))
+        }
     };
 }
 
@@ -527,7 +585,9 @@ macro_rules! trace_info {
 #[macro_export]
 macro_rules! trace_debug {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Debug) { ::defmt::debug!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Debug) {
+            $crate::trace::emit(|| ::defmt::debug!($($t)*))
+        }
     };
 }
 
@@ -535,7 +595,9 @@ macro_rules! trace_debug {
 #[macro_export]
 macro_rules! trace_trace {
     ($($t:tt)*) => {
-        if $crate::trace::enabled($crate::trace::Level::Trace) { ::defmt::trace!($($t)*) }
+        if $crate::trace::enabled($crate::trace::Level::Trace) {
+            $crate::trace::emit(|| ::defmt::trace!($($t)*))
+        }
     };
 }
 
@@ -635,6 +697,17 @@ mod tests {
             assert_eq!((read.len, read.lost), (want_len, 0), "round {round}");
             assert_eq!(&out[..read.len], &want[..want_len], "round {round}");
         }
+    }
+
+    #[test]
+    fn compiled_max_is_a_plain_level_or_trace() {
+        assert_eq!(compiled_max(Some("off")), Level::Off);
+        assert_eq!(compiled_max(Some("info")), Level::Info);
+        assert_eq!(compiled_max(Some("trace")), Level::Trace);
+        // Anything this crate cannot read leaves the decision to the run-time level.
+        assert_eq!(compiled_max(Some("ibmvmc=debug,info")), Level::Trace);
+        assert_eq!(compiled_max(Some("")), Level::Trace);
+        assert_eq!(compiled_max(None), Level::Trace);
     }
 
     #[test]

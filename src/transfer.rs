@@ -226,7 +226,8 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
 
     /// Signal from the hypervisor: an HMC message waits in one of its buffers. RDMA it
     /// into our buffer of the same ID (which becomes ours), queue it for the session's
-    /// reader, and wake that session only.
+    /// reader, and wake that session only. Counts the entry in `crq_in` (`dispatch`
+    /// leaves that to this, the hot path, to save a lock round trip).
     pub(crate) async fn signal(
         &self,
         hmc_session: u8,
@@ -235,6 +236,9 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         msg_len: u32,
     ) {
         let accepted = self.lock(|s| {
+            // The entry itself, counted here rather than by `dispatch` in a lock round
+            // trip of its own.
+            s.stats.crq_in += 1;
             let negotiated = match (s.driver, s.negotiated) {
                 (DriverState::Ready, Some(n)) => n,
                 _ => return None,

@@ -28,6 +28,7 @@
 use core::future::Future;
 use core::pin::Pin;
 use core::sync::atomic::AtomicBool;
+use core::sync::atomic::Ordering;
 use core::task::Context;
 use core::task::Poll;
 
@@ -35,6 +36,7 @@ use embassy_sync::blocking_mutex::raw::CriticalSectionRawMutex;
 use embassy_sync::blocking_mutex::Mutex;
 use embassy_sync::channel::Channel;
 use embassy_sync::signal::Signal;
+use futures_util::task::AtomicWaker;
 
 use crate::hv::Device;
 use crate::hv::HcallRc;
@@ -87,7 +89,7 @@ pub struct Vmc<D: Device, W: Waiters, T: Timers> {
     pub(crate) local: &'static [LocalBuf],
     pub(crate) state: Mutex<Cs, State>,
     /// Raised by [`Vmc::interrupt`]; the CRQ task waits on it.
-    pub(crate) irq: Signal<Cs, ()>,
+    pub(crate) irq: IrqFlag,
     /// Handshake messages for the link task.
     pub(crate) link: Channel<Cs, LinkEvent, LINK_EVENTS>,
     /// A reset to perform; causes seen before the link task takes it combine into the
@@ -138,7 +140,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             params,
             local,
             state: Mutex::new(const { State::new() }),
-            irq: Signal::new(),
+            irq: IrqFlag::new(),
             link: Channel::new(),
             reset: Signal::new(),
             session_kick: [const { Signal::new() }; MAX_HMCS],
@@ -165,7 +167,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// Called by the platform's interrupt handler after it disabled the queue's
     /// interrupt: wakes the CRQ task. Safe in hard-IRQ context.
     pub fn interrupt(&self) {
-        self.irq.signal(());
+        self.irq.raise();
     }
 
     /// Called by the platform when timer `slot` fires (see [`Timers::arm`]): wakes the
@@ -183,6 +185,10 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// wake, no user copy, no other `lock`. That is the one rule of the core's locking,
     /// and it is also what makes the `&mut` below unique. (A `RefCell` would check it at
     /// run time, but its failure path is a panic, and the kernel build must have none.)
+    ///
+    /// Inline: called several times per message, and the closures are small; out of
+    /// line, each instance passes the closure's captures and result through memory.
+    #[inline(always)]
     pub(crate) fn lock<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         // SAFETY: `lock_mut` requires that it is not re-entered for this mutex while
         // `f` runs. The critical section excludes every other CPU and interrupt, and
@@ -275,16 +281,24 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         if self.is_removed() {
             return;
         }
-        self.lock(|s| s.stats.crq_in += 1);
         let repr = match CrqRepr::from_bytes(&raw) {
             Ok(repr) => repr,
             Err(err) => {
                 crate::trace_warn!("crq in: undecodable {=[u8]:#04x}: {}, dropped", raw, err);
-                self.drop_invalid();
+                self.lock(|s| {
+                    s.stats.crq_in += 1;
+                    s.stats.dropped_invalid += 1;
+                });
                 return;
             }
         };
         crate::trace_debug!("crq in: {}", repr);
+        // Every entry is counted in `crq_in` once. A Signal (the entry of every inbound
+        // message, and the answer to every outbound one) is counted by `signal()` in
+        // its first lock round trip; any other entry here, before its handler.
+        if !matches!(repr, CrqRepr::Vmc(VmcMessage::Signal { .. })) {
+            self.lock(|s| s.stats.crq_in += 1);
+        }
         match repr {
             CrqRepr::Empty => {}
             CrqRepr::Init => self.partner_init(),
@@ -392,6 +406,65 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             return;
         }
         self.lock(|s| s.set_driver(state));
+    }
+}
+
+/// The CRQ task's interrupt: a flag and the waker of the task waiting for it.
+///
+/// Raised from hard-IRQ context ([`Vmc::interrupt`]), so it takes no lock, not even
+/// the critical section (an embassy-sync `Signal` takes it twice per interrupt, once
+/// to raise and once to be polled): [`IrqFlag::raise`] is an atomic store and
+/// futures-util's `AtomicWaker::wake`, which is lock-free and never waits: if the task
+/// is registering its waker at that moment (on another CPU, or on this one, interrupted
+/// by this interrupt), `wake` only marks the waker as to be woken and returns, and
+/// `register` wakes it itself as it finishes; nothing spins for the other side, so an
+/// interrupt that lands in the middle of `register` on the same CPU cannot deadlock.
+/// The wake itself is the executor's waker, which the `Signal` also called from the
+/// interrupt (with interrupts off, as they are in a hard-IRQ handler).
+///
+/// Raises are not counted: the task drains the whole queue after each wake-up, so any
+/// number of interrupts before it runs are one.
+pub(crate) struct IrqFlag {
+    raised: AtomicBool,
+    waker: AtomicWaker,
+}
+
+impl IrqFlag {
+    pub(crate) const fn new() -> Self {
+        IrqFlag {
+            raised: AtomicBool::new(false),
+            waker: AtomicWaker::new(),
+        }
+    }
+
+    /// Raises the flag and wakes the waiting task, if any. Safe in hard-IRQ context.
+    pub(crate) fn raise(&self) {
+        // Release: what the raiser did before (e.g. a registration of the queue) is
+        // seen by the task that takes the flag.
+        self.raised.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    /// Takes the flag, if it is raised.
+    fn take(&self) -> bool {
+        self.raised.swap(false, Ordering::Acquire)
+    }
+
+    /// Waits until the flag is raised, and lowers it.
+    pub(crate) fn wait(&self) -> impl Future<Output = ()> + '_ {
+        core::future::poll_fn(move |cx| {
+            if self.take() {
+                return Poll::Ready(());
+            }
+            self.waker.register(cx.waker());
+            // Raised between the check and the registration: its wake may have found
+            // no waker (or the previous one), so look again.
+            if self.take() {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
     }
 }
 

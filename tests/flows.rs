@@ -10,6 +10,8 @@ use common::Rig;
 use ibmvmc::hv::HcallRc;
 use ibmvmc::state::ConnState;
 use ibmvmc::state::DriverState;
+use ibmvmc::wire::CrqRepr;
+use ibmvmc::wire::VmcMessage;
 use ibmvmc::Errno;
 use ibmvmc::File;
 use ibmvmc::Params;
@@ -91,6 +93,61 @@ fn session_open_exchange_echo_close() {
     let g = File::new();
     rig.open(&g, 0x43);
     assert_eq!(rig.sim.session(0), Some(2));
+}
+
+/// Entries the simulator put on the partition's queue, as far as its trace reaches.
+fn entries_to_partition(rig: &Rig) -> u64 {
+    let mut n = 0;
+    rig.sim
+        .trace(&mut |direction, _| n += (direction == ibmvmc_sim::Direction::ToPartition) as u64);
+    n
+}
+
+#[test]
+fn crq_in_counts_every_entry_taken_off_the_queue_once() {
+    // `dispatch` counts most entries, `signal()` counts Signals in its first lock round
+    // trip: together exactly one count per entry, whichever way it was handled.
+    let rig = Rig::ready();
+    let f = File::new();
+    rig.open(&f, 1);
+    assert_eq!(rig.sim.stats().dropped_to_partition, 0);
+    let handshake = entries_to_partition(&rig);
+    assert!(handshake > 2 && handshake < ibmvmc_sim::TRACE_LEN as u64 / 2);
+    assert_eq!(rig.vmc.stats().crq_in, handshake);
+
+    // A message and its echo: the echo's Signal, one entry.
+    let reply = rig.round_trip(&f, &hmc_message(0x0103, 1, &[5; 100]));
+    assert_eq!(hmc_response(&reply).3, [5; 100]);
+    assert_eq!(rig.vmc.stats().crq_in, handshake + 1);
+
+    // Dropped ones count too: a Signal naming a buffer out of range (dropped by
+    // `signal()`), an entry that does not decode (VMC header, unknown type), and one
+    // only the partition sends (Interface Open).
+    let session = rig.sim.session(0).expect("open");
+    let dropped = rig.vmc.stats().dropped_invalid;
+    let bad_signal = CrqRepr::Vmc(VmcMessage::Signal {
+        hmc_session: session,
+        hmc_index: 0,
+        buffer_id: 999,
+        msg_len: 10,
+    });
+    rig.sim.inject_entry(bad_signal.to_bytes());
+    let mut undecodable = [0u8; 16];
+    undecodable[0] = ibmvmc::wire::header::COMMAND_RESPONSE;
+    undecodable[1] = 0x7f;
+    rig.sim.inject_entry(undecodable);
+    let unexpected = CrqRepr::Vmc(VmcMessage::InterfaceOpen {
+        hmc_session: session,
+        hmc_index: 0,
+        buffer_id: 0,
+    });
+    rig.sim.inject_entry(unexpected.to_bytes());
+    rig.run();
+    let stats = rig.vmc.stats();
+    assert_eq!(stats.dropped_invalid, dropped + 3);
+    assert_eq!(stats.crq_in, handshake + 4);
+    assert_eq!(stats.crq_in, entries_to_partition(&rig));
+    assert_eq!(rig.protocol_errors(), 0);
 }
 
 #[test]
