@@ -314,12 +314,13 @@ fn a_reader_of_a_reset_session_keeps_its_buffer_until_its_copy_ends() {
         rig.sim.transport_event(0x02);
         rig.run();
         rig.open(&new, 2);
-        // The next session's message, signalled in the same buffer.
+        // The next session's message, signalled in the same buffer: the CRQ task must
+        // wait for the old reader's copy (the buffer stays in transit).
         assert!(rig.sim.send_hmc_message(0, b"for the next session...."));
         rig.run();
         assert!(
             matches!(rig.vmc.snapshot().conns[0].bufs[id], Buf::Receiving { .. }),
-            "the signal did not name buffer {id}"
+            "the next session's message was RDMAed into buffer {id} during the old copy"
         );
         // The copy-out, after all that.
         copied.extend_from_slice(std::hint::black_box(src));
