@@ -267,8 +267,8 @@ pub struct SimStats {
     /// H_SEND_CRQ calls a [`Trigger::Refuse`] or [`Trigger::RefuseTimes`] refused.
     pub refused: u32,
     /// The most H_SEND_CRQ calls of one same entry refused by those triggers with no
-    /// accepted send of that entry in between: the attempts one message got before
-    /// the partition gave up on it (or got it through).
+    /// accepted send of that entry and no registration in between: the attempts one
+    /// message got before the partition gave up on it (or got it through).
     pub longest_refusal_streak: u32,
 }
 

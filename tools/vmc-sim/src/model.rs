@@ -415,6 +415,8 @@ impl State {
         self.backlog.clear();
         self.registered = true;
         self.stats.registrations += 1;
+        // Whatever the partition sends on the new queue is a new message.
+        self.last_refused = None;
         self.disabled = false;
         self.irq_enabled = false;
         self.come_back();
