@@ -458,19 +458,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                         hmc_index: index as u8,
                         generation: conn.generation,
                     };
-                    // Another thread's SETHMCID on this same file may have won.
-                    if file
-                        .slot
-                        .compare_exchange(
-                            0,
-                            File::encode(session),
-                            Ordering::AcqRel,
-                            Ordering::Acquire,
-                        )
-                        .is_err()
-                    {
-                        return Err(Errno::Io);
-                    }
+                    // No other SETHMCID on this file can have taken a connection since
+                    // `held` said it holds none: every SETHMCID runs this step under the
+                    // instance's lock, and the one write to the slot outside it is
+                    // `release` storing 0 (when no other call on the file is left). A
+                    // plain store is enough; a second SETHMCID finds `Held::Current`.
+                    file.slot.store(File::encode(session), Ordering::Release);
                     conn.set_state(ConnState::Initial);
                     index as u8
                 }

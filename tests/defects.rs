@@ -304,6 +304,7 @@ fn defect_11_close_after_the_driver_failed_frees_the_connection() {
     let rig = Rig::ready();
     let f = File::new();
     rig.open(&f, 1);
+    let generation = rig.vmc.snapshot().conns[0].generation;
     let good = rig.vmc.snapshot().negotiated.unwrap();
     rig.sim.set_capabilities(Capabilities {
         max_hmcs: 0,
@@ -315,8 +316,34 @@ fn defect_11_close_after_the_driver_failed_frees_the_connection() {
     rig.sim.partner_restart();
     rig.run();
     assert_eq!(rig.vmc.driver_state(), DriverState::Failed);
+    // The driver can only fail after a reset, and the reset already freed every
+    // connection: the one connection (max_hmcs=1) is free, of a new generation, with no
+    // buffer left over, and the file sees a hung-up session.
+    let conn = rig.vmc.snapshot().conns[0].clone();
+    assert_eq!(
+        conn.state,
+        ConnState::Free,
+        "the failed driver kept the connection"
+    );
+    assert!(
+        conn.generation > generation,
+        "the file's session is still current"
+    );
+    assert_eq!(conn.buffer_counts(), (0, 0, 0), "buffers kept");
+    assert!(rig.poll(&f).hangup);
+    assert_eq!(rig.read(&f, 100), Err(Errno::BadFd));
     assert_eq!(rig.write(&f, b"x"), Err(Errno::Io));
+    let closes = rig.sim.stats().closes;
     rig.close(&f);
+    // Closing lets go of it whatever the driver's state: the file holds nothing, the
+    // connection stays free, and no Close goes out for a session the hypervisor forgot.
+    assert_eq!(
+        rig.vmc.wait_index(&f),
+        None,
+        "the file still holds its connection"
+    );
+    assert_eq!(rig.conn_state(0), ConnState::Free);
+    assert_eq!(rig.sim.stats().closes, closes);
     rig.sim.set_capabilities(Capabilities {
         max_hmcs: 2,
         pool_size: 64,
@@ -565,16 +592,42 @@ fn defect_17_reg_crq_closed_is_normal_and_resource_is_retried() {
 
 #[test]
 fn defect_18_each_transport_event_is_handled_by_its_format() {
-    for code in [0x01u8, 0x02, 0x04, 0x06, 0x0A] {
+    // (event, H_ENABLE_CRQ calls, H_FREE_CRQ + H_REG_CRQ pairs) its recovery makes:
+    // the partner gone (0x01, 0x02, 0x04) needs a new registration; a suspended partner
+    // (0x06) or a resumed client (0x0A) needs the queue re-enabled, not re-registered.
+    for (code, enables, registrations) in [
+        (0x01u8, 0, 1),
+        (0x02, 0, 1),
+        (0x04, 0, 1),
+        (0x06, 1, 0),
+        (0x0A, 1, 0),
+    ] {
         let rig = Rig::ready();
         let f = File::new();
         rig.open(&f, 1);
+        let before = rig.sim.stats();
         rig.sim.transport_event(code);
         rig.run();
         assert_eq!(
             rig.vmc.driver_state(),
             DriverState::Ready,
             "event {code:#x}"
+        );
+        let after = rig.sim.stats();
+        assert_eq!(
+            after.enables - before.enables,
+            enables,
+            "event {code:#x}: H_ENABLE_CRQ calls"
+        );
+        assert_eq!(
+            after.frees - before.frees,
+            registrations,
+            "event {code:#x}: H_FREE_CRQ calls"
+        );
+        assert_eq!(
+            after.registrations - before.registrations,
+            registrations,
+            "event {code:#x}: H_REG_CRQ registrations"
         );
         assert!(rig.poll(&f).hangup);
         let g = File::new();
@@ -587,9 +640,16 @@ fn defect_18_each_transport_event_is_handled_by_its_format() {
         let rig = Rig::ready();
         let f = File::new();
         rig.open(&f, 1);
+        let before = rig.sim.stats();
         rig.sim.transport_event(code);
         rig.run();
         assert_eq!(rig.round_trip(&f, b"still"), b"still", "event {code:#x}");
+        let after = rig.sim.stats();
+        assert_eq!(
+            (after.enables, after.frees, after.registrations),
+            (before.enables, before.frees, before.registrations),
+            "event {code:#x}: the queue was touched"
+        );
     }
 }
 
@@ -668,6 +728,24 @@ fn defect_22_two_devices_are_independent() {
     a.run();
     assert!(a.poll(&fa).hangup);
     assert_eq!(b.round_trip(&fb, b"unaffected"), b"unaffected");
+    // One device goes away: its files are hung up for good, the other device's session
+    // keeps working, and a new session opens there.
+    let ga = File::new();
+    a.open(&ga, 3);
+    a.vmc.remove();
+    a.run();
+    assert!(a.vmc.is_removed());
+    assert!(!b.vmc.is_removed());
+    assert_eq!(a.vmc.driver_state(), DriverState::Failed);
+    assert!(a.poll(&ga).hangup);
+    assert_eq!(a.write(&ga, b"x"), Err(Errno::Io));
+    assert_eq!(b.vmc.driver_state(), DriverState::Ready);
+    assert!(!b.poll(&fb).hangup, "removing one device hung up the other");
+    assert_eq!(b.round_trip(&fb, b"after remove"), b"after remove");
+    b.close(&fb);
+    b.assert_works("the other device after a remove");
+    a.close(&ga);
+    assert_eq!(a.vmc.driver_state(), DriverState::Failed);
 }
 
 #[test]

@@ -6,6 +6,12 @@
 //! that is still up comes back. Virtual time passes at random too (timeouts and
 //! backoffs fire in between); at the end, whatever hcall failures were injected, the
 //! driver must come back by itself (no hang): ready, and a new session echoes.
+//!
+//! Among the faults: a message type whose sends the hypervisor refuses many times in a
+//! row (so a task's retries of one message run out), and Signals from the hypervisor
+//! with each field right or wrong (a well-formed one carries a message the model can
+//! tell from an echo). `the_generator_reaches_exhausted_budgets_and_well_formed_signals`
+//! checks that the generator really produces both.
 
 mod common;
 
@@ -21,11 +27,23 @@ use ibmvmc::File;
 use ibmvmc::Params;
 use ibmvmc_sim::Hcall;
 use ibmvmc_sim::SimConfig;
+use ibmvmc_sim::Trigger;
 use proptest::prelude::*;
 
 const FILES: usize = 3;
 /// Prefix of the hypervisor's own (unsolicited) messages.
 const UNSOLICITED: u32 = 0xFFFF_FFFF;
+/// After [`UNSOLICITED`]: the message came in an [`Op::Signal`].
+const SIGNAL_MARK: &[u8; 4] = b"SGNL";
+/// The core's attempts of one message by a task (`retry::TASK_ATTEMPTS`): a message
+/// refused this many times in a row exhausted its budget.
+const TASK_ATTEMPTS: u32 = 16;
+/// The message types [`Op::Refuse`] picks from: Capabilities, Interface Open and
+/// Close, Add and Remove Buffer Response, Initialize, Initialization Complete. (Not
+/// Signal: a write's Signal has no retries, and [`Op::Fail`] covers it.)
+const REFUSABLE: [u8; 7] = [0x01, 0x02, 0x03, 0x84, 0x85, 0xC1, 0xC2];
+/// The codes [`Op::Refuse`] answers with: a full queue (retried), a hardware error (not).
+const REFUSALS: [HcallRc; 2] = [HcallRc::DROPPED, HcallRc::HARDWARE];
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -42,6 +60,14 @@ enum Op {
     Unsolicited(usize),
     /// Virtual time passes (microseconds).
     Wait(u64),
+    /// The next `count` sends of the message type `REFUSABLE[type]` are refused with
+    /// `REFUSALS[rc]`: (type, rc, count).
+    Refuse(usize, usize, u32),
+    /// A Signal on connection `index` from the hypervisor: (index, session, buffer,
+    /// length, size). Session 0 is the open one, 1 the one after, 2 none (0); buffer 0
+    /// is one the hypervisor holds, 1 one the partition holds, 2 one beyond the pool;
+    /// length 0 is the message's, 1 zero, 2 beyond the MTU. All zeros: well formed.
+    Signal(u8, u8, u8, u8, usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -58,6 +84,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<bool>().prop_map(Op::Hold),
         1 => (4usize..100).prop_map(Op::Unsolicited),
         2 => prop::sample::select(vec![50u64, 1_000, 20_000, 1_500_000, 6_000_000, 11_000_000]).prop_map(Op::Wait),
+        1 => ((0..REFUSABLE.len()), (0..REFUSALS.len()), prop::sample::select(vec![1u32, 3, TASK_ATTEMPTS, 40]))
+            .prop_map(|(t, r, n)| Op::Refuse(t, r, n)),
+        2 => ((0..2u8), prop::sample::select(vec![0u8, 0, 0, 1, 2]), prop::sample::select(vec![0u8, 0, 0, 1, 2]),
+              prop::sample::select(vec![0u8, 0, 0, 1, 2]), 0usize..100)
+            .prop_map(|(i, s, b, l, n)| Op::Signal(i, s, b, l, n)),
     ]
 }
 
@@ -96,10 +127,22 @@ impl AppFile {
     }
 }
 
-fn take(files: &mut [AppFile], f: usize, msg: &[u8]) {
+/// What [`run_ops`] saw happen, for the coverage test.
+#[derive(Debug, Default)]
+struct Coverage {
+    /// Cases in which a message was refused [`TASK_ATTEMPTS`] times in a row.
+    exhausted: u32,
+    /// Well-formed Signals the hypervisor sent ([`Op::Signal`]).
+    well_formed_signals: u32,
+    /// Messages of such Signals read by an application.
+    signals_read: u32,
+}
+
+/// Checks a message `f` read; true if it came in an [`Op::Signal`].
+fn take(files: &mut [AppFile], f: usize, msg: &[u8]) -> bool {
     let seq = u32::from_be_bytes(msg[..4].try_into().unwrap());
     if seq == UNSOLICITED {
-        return;
+        return msg.get(4..8) == Some(&SIGNAL_MARK[..]);
     }
     let file = &mut files[f];
     assert!(
@@ -107,9 +150,11 @@ fn take(files: &mut [AppFile], f: usize, msg: &[u8]) {
         "file {f} read message {seq} it never wrote"
     );
     assert!(file.delivered.insert(seq), "message {seq} delivered twice");
+    false
 }
 
-fn run_ops(ops: Vec<Op>) {
+fn run_ops(ops: Vec<Op>) -> Coverage {
+    let mut coverage = Coverage::default();
     let clean = !ops
         .iter()
         .any(|op| matches!(op, Op::Garbage(_) | Op::Fail(..)));
@@ -164,7 +209,7 @@ fn run_ops(ops: Vec<Op>) {
                 }
             }
             Op::Read(f) => match rig.read(&files[f].file, 4096) {
-                Ok(m) => take(&mut files, f, &m),
+                Ok(m) => coverage.signals_read += take(&mut files, f, &m) as u32,
                 Err(Errno::Again | Errno::Io | Errno::BadFd) => {}
                 Err(e) => panic!("read: {e:?}"),
             },
@@ -198,6 +243,39 @@ fn run_ops(ops: Vec<Op>) {
                 let _ = rig.sim.send_hmc_message(0, &msg);
             }
             Op::Wait(us) => rig.advance(us),
+            Op::Refuse(t, r, n) => rig
+                .sim
+                .on_message(REFUSABLE[t], Trigger::RefuseTimes(REFUSALS[r], n)),
+            Op::Signal(index, session, buffer, len, n) => {
+                let mut msg = UNSOLICITED.to_be_bytes().to_vec();
+                msg.extend_from_slice(SIGNAL_MARK);
+                msg.resize(8 + n, 0x55);
+                let open = rig.sim.session(index).unwrap_or(1);
+                let session = match session {
+                    0 => open,
+                    1 => open.wrapping_add(1),
+                    _ => 0,
+                };
+                let buffer = match buffer {
+                    0 => rig.sim.buffer_held(index, true).unwrap_or(0),
+                    1 => {
+                        // By the time the core takes it, the buffer may hold a message
+                        // of ours in flight: the Signal then reads as its answer (no
+                        // field tells them apart), and the real answer is dropped.
+                        lossy = true;
+                        rig.sim.buffer_held(index, false).unwrap_or(0)
+                    }
+                    _ => config.pool_size,
+                };
+                let len = match len {
+                    0 => msg.len() as u32,
+                    1 => 0,
+                    _ => config.mtu + 1,
+                };
+                if rig.sim.send_signal(index, session, buffer, len, &msg) {
+                    coverage.well_formed_signals += 1;
+                }
+            }
         }
     }
     rig.sim.hold_responses(false);
@@ -207,7 +285,7 @@ fn run_ops(ops: Vec<Op>) {
     check_invariants(&rig.vmc.snapshot());
     for f in 0..FILES {
         while let Ok(m) = rig.read(&files[f].file, 4096) {
-            take(&mut files, f, &m);
+            coverage.signals_read += take(&mut files, f, &m) as u32;
         }
         let up = rig.vmc.wait_index(&files[f].file).is_some() && !rig.poll(&files[f].file).hangup;
         if up && !lossy {
@@ -233,9 +311,10 @@ fn run_ops(ops: Vec<Op>) {
         );
         // A failure still armed may hit the open: its RDMA or send is retried after a
         // backoff, or fails the open (the file sees POLLHUP), and the application
-        // tries again as a real one would.
+        // tries again as a real one would (up to 48 times: an Op::Refuse of the open
+        // may still have 40 refusals to go, each failing one open).
         let mut f = File::new();
-        for _ in 0..8 {
+        for _ in 0..48 {
             f = File::new();
             rig.vmc
                 .set_hmc_id(&f, &hmc_id(9))
@@ -266,6 +345,10 @@ fn run_ops(ops: Vec<Op>) {
         });
         panic!("protocol errors: {}", rig.protocol_errors());
     }
+    if rig.sim.stats().longest_refusal_streak >= TASK_ATTEMPTS {
+        coverage.exhausted += 1;
+    }
+    coverage
 }
 
 proptest! {
@@ -275,6 +358,39 @@ proptest! {
     fn random_interleavings_keep_every_invariant(ops in prop::collection::vec(op(), 1..80)) {
         run_ops(ops);
     }
+}
+
+/// The generator, for a fixed seed, reaches what the properties are about: a task's
+/// retries of one message running out (the hypervisor refused it [`TASK_ATTEMPTS`]
+/// times in a row), and well-formed Signals from the hypervisor whose messages an
+/// application reads (and the property checks).
+#[test]
+fn the_generator_reaches_exhausted_budgets_and_well_formed_signals() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::RngAlgorithm;
+    use proptest::test_runner::TestRng;
+    use proptest::test_runner::TestRunner;
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[0x13; 32]);
+    let mut runner = TestRunner::new_with_rng(ProptestConfig::default(), rng);
+    let ops = prop::collection::vec(op(), 1..80);
+    let mut total = Coverage::default();
+    for _ in 0..64 {
+        let case = ops.new_tree(&mut runner).expect("a case").current();
+        let seen = run_ops(case);
+        total.exhausted += seen.exhausted;
+        total.well_formed_signals += seen.well_formed_signals;
+        total.signals_read += seen.signals_read;
+    }
+    eprintln!("coverage over 64 cases: {total:?}");
+    assert!(total.exhausted > 0, "no retry budget ran out: {total:?}");
+    assert!(
+        total.well_formed_signals > 0,
+        "no well-formed Signal: {total:?}"
+    );
+    assert!(
+        total.signals_read > 0,
+        "no Signal's message was read: {total:?}"
+    );
 }
 
 /// Found by the long run: a response the CRQ task sends meets a full queue (H_DROPPED)

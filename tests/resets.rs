@@ -11,6 +11,9 @@ use std::collections::HashMap;
 use common::check_invariants;
 use common::hmc_id;
 use common::Rig;
+use ibmvmc::hv::HcallRc;
+use ibmvmc::state::Buf;
+use ibmvmc::state::ConnState;
 use ibmvmc::Errno;
 use ibmvmc::File;
 use ibmvmc::Params;
@@ -220,4 +223,181 @@ fn causes_seen_together_combine_to_the_strongest_recovery() {
         rig.close(&f);
         recovers(&rig, &format!("{first:#x} then {second:#x}"));
     }
+}
+
+/// A session with one message from the hypervisor queued: its buffer's ID.
+fn queued_message(rig: &Rig, file: &File, tag: u8, message: &[u8]) -> usize {
+    rig.open(file, tag);
+    assert!(rig.sim.send_hmc_message(0, message));
+    rig.run();
+    rig.vmc.snapshot().conns[0].rx.front().expect("queued") as usize
+}
+
+/// A read that finishes after its session was reset, when the next session already has
+/// the same connection (and the hypervisor has re-added the same buffer for its own
+/// messages), gives nothing back into the next session: neither the buffer (it is the
+/// hypervisor's there, not a free one of ours) nor, when the copy-out failed, the
+/// message (the next session's reader would read the old session's message).
+#[test]
+fn a_read_that_ends_after_a_reset_gives_nothing_to_the_next_session() {
+    for copy_fails in [false, true] {
+        let rig = Rig::ready();
+        let (old, new) = (File::new(), File::new());
+        let id = queued_message(&rig, &old, 1, b"for the old session");
+        let r = rig.vmc.read(&old, 4096, |_| {
+            // While this (old) copy runs: a reset, and the next session on the same
+            // connection, which the hypervisor gives the same buffer again.
+            rig.sim.transport_event(0x02);
+            rig.run();
+            rig.open(&new, 2);
+            assert!(
+                matches!(rig.vmc.snapshot().conns[0].bufs[id], Buf::Hypervisor { .. }),
+                "the next session does not have buffer {id} from the hypervisor"
+            );
+            if copy_fails {
+                Err(Errno::Fault)
+            } else {
+                Ok(())
+            }
+        });
+        let what = if copy_fails { "failed copy" } else { "copy" };
+        assert_eq!(
+            r,
+            if copy_fails {
+                Err(Errno::Fault)
+            } else {
+                Ok(19)
+            },
+            "{what}"
+        );
+        let conn = rig.vmc.snapshot().conns[0].clone();
+        assert!(
+            matches!(conn.bufs[id], Buf::Hypervisor { .. }),
+            "{what}: buffer {id} is {:?} in the next session",
+            conn.bufs[id]
+        );
+        assert!(
+            conn.free.iter().all(|free| free as usize != id),
+            "{what}: the old read gave buffer {id} to the next session's free stack"
+        );
+        assert!(
+            conn.rx.is_empty(),
+            "{what}: the old message is queued again"
+        );
+        check_invariants(&rig.vmc.snapshot());
+        assert_eq!(rig.read(&new, 4096), Err(Errno::Again), "{what}");
+        // The hypervisor's next message comes in that buffer, to the next session.
+        assert!(rig.sim.send_hmc_message(0, b"for the new session"));
+        rig.run();
+        assert_eq!(
+            rig.read(&new, 4096),
+            Ok(b"for the new session".to_vec()),
+            "{what}"
+        );
+        rig.close(&new);
+        rig.close(&old);
+        recovers(&rig, what);
+    }
+}
+
+/// A reader of a reset session still copying out of its local buffer keeps it until its
+/// copy ends (the buffer's busy flag): the next session's message for the same buffer
+/// waits (the CRQ task sleeps and looks again) rather than being RDMAed into memory
+/// that is being copied to the old reader (who would read the new session's message).
+#[test]
+fn a_reader_of_a_reset_session_keeps_its_buffer_until_its_copy_ends() {
+    let rig = Rig::ready();
+    let (old, new) = (File::new(), File::new());
+    let id = queued_message(&rig, &old, 1, b"for the old session.....");
+    let mut copied = Vec::new();
+    let r = rig.vmc.read(&old, 4096, |src| {
+        rig.sim.transport_event(0x02);
+        rig.run();
+        rig.open(&new, 2);
+        // The next session's message, signalled in the same buffer: the CRQ task must
+        // wait for the old reader's copy (the buffer stays in transit).
+        assert!(rig.sim.send_hmc_message(0, b"for the next session...."));
+        rig.run();
+        assert!(
+            matches!(rig.vmc.snapshot().conns[0].bufs[id], Buf::Receiving { .. }),
+            "the next session's message was RDMAed into buffer {id} during the old copy"
+        );
+        // The copy-out, after all that.
+        copied.extend_from_slice(std::hint::black_box(src));
+        Ok(())
+    });
+    assert_eq!(r, Ok(24));
+    assert_eq!(
+        copied, b"for the old session.....",
+        "the old reader got another session's bytes"
+    );
+    // The CRQ task looks again, finds the buffer free, and delivers.
+    rig.settle(1_000_000);
+    assert_eq!(
+        rig.read(&new, 4096),
+        Ok(b"for the next session....".to_vec())
+    );
+    assert_eq!(rig.vmc.stats().dropped_rdma, 0);
+    rig.close(&new);
+    rig.close(&old);
+    recovers(&rig, "after the old reader");
+}
+
+/// A Signal's RDMA runs without the lock, and may wait for its local buffer (a reader
+/// of a reset session still copying out of it): if the connection is reset meanwhile,
+/// the message is of a session that is gone. It must not be queued on the connection
+/// (the next session there would read it) nor its buffer kept (the next session's
+/// hypervisor would add that buffer again, and be refused).
+#[test]
+fn a_signal_whose_rdma_crossed_a_reset_is_not_queued_for_the_next_session() {
+    let rig = Rig::ready();
+    let (old, middle, next) = (File::new(), File::new(), File::new());
+    let id = queued_message(&rig, &old, 1, b"for the old session");
+    let r = rig.vmc.read(&old, 4096, |_| {
+        // A reset; the middle session takes the connection and the hypervisor signals it
+        // a message in the buffer the old reader still copies from: the CRQ task waits.
+        rig.sim.transport_event(0x02);
+        rig.run();
+        rig.open(&middle, 2);
+        assert!(rig.sim.send_hmc_message(0, b"for the middle session"));
+        rig.run();
+        assert!(
+            matches!(rig.vmc.snapshot().conns[0].bufs[id], Buf::Receiving { .. }),
+            "the signal did not name buffer {id}"
+        );
+        // While it waits, the middle session ends by a reset of another task's making:
+        // its Close cannot be sent, so the session task resets the link.
+        rig.sim.on_message(0x03, Trigger::Refuse(HcallRc::HARDWARE));
+        rig.close(&middle);
+        assert_eq!(rig.vmc.stats().resets_stalled, 1);
+        assert_eq!(rig.conn_state(0), ConnState::Free);
+        Ok(())
+    });
+    assert_eq!(r, Ok(19));
+    // The old reader is done: the CRQ task's next look RDMAs the message, for a session
+    // that is gone. Then the link comes back.
+    rig.settle(1_000_000);
+    let conn = rig.vmc.snapshot().conns[0].clone();
+    assert!(conn.rx.is_empty(), "a gone session's message is queued");
+    assert!(
+        !matches!(conn.bufs[id], Buf::Queued { .. } | Buf::Receiving { .. }),
+        "buffer {id} kept for a gone session: {:?}",
+        conn.bufs[id]
+    );
+    rig.open(&next, 3);
+    assert_eq!(
+        rig.read(&next, 4096),
+        Err(Errno::Again),
+        "the next session read the middle session's message"
+    );
+    assert_eq!(rig.round_trip(&next, b"next"), b"next");
+    assert_eq!(
+        rig.sim.stats().add_buffer_failures,
+        0,
+        "an Add Buffer refused"
+    );
+    rig.close(&next);
+    rig.close(&old);
+    check_invariants(&rig.vmc.snapshot());
+    recovers(&rig, "after the crossed signal");
 }

@@ -217,6 +217,10 @@ pub enum Trigger {
     /// The partition's H_SEND_CRQ of the message returns this code, and the message
     /// has no effect (a send that fails: a full queue, a hardware error).
     Refuse(HcallRc),
+    /// As [`Trigger::Refuse`], for the next `n` sends of messages of the type, one
+    /// after the other (`n` of 0 or 1: once): enough H_DROPPED in a row exhausts the
+    /// partition's retries of one message.
+    RefuseTimes(HcallRc, u32),
 }
 
 /// Counters, each a plain count since [`Sim::new`].
@@ -254,6 +258,18 @@ pub struct SimStats {
     pub rdma_failed: u32,
     /// Entries for the partition lost because the backlog was full.
     pub dropped_to_partition: u32,
+    /// H_REG_CRQ calls that registered the partition's queue.
+    pub registrations: u32,
+    /// H_FREE_CRQ calls that freed a registered queue.
+    pub frees: u32,
+    /// H_ENABLE_CRQ calls that succeeded.
+    pub enables: u32,
+    /// H_SEND_CRQ calls a [`Trigger::Refuse`] or [`Trigger::RefuseTimes`] refused.
+    pub refused: u32,
+    /// The most H_SEND_CRQ calls of one same entry refused by those triggers with no
+    /// accepted send of that entry and no registration in between: the attempts one
+    /// message got before the partition gave up on it (or got it through).
+    pub longest_refusal_streak: u32,
 }
 
 impl SimStats {
@@ -275,6 +291,11 @@ impl SimStats {
         rdma_ok: 0,
         rdma_failed: 0,
         dropped_to_partition: 0,
+        registrations: 0,
+        frees: 0,
+        enables: 0,
+        refused: 0,
+        longest_refusal_streak: 0,
     };
 }
 
@@ -454,6 +475,32 @@ impl Sim {
     /// longer than the negotiated MTU.
     pub fn send_hmc_message(&self, hmc_index: u8, data: &[u8]) -> bool {
         self.with(false, |s| s.send_message(hmc_index, data))
+    }
+
+    /// Sends a Signal as a hypervisor might, each field as given, right or wrong. If it
+    /// names the session open on `hmc_index` and a buffer the hypervisor holds, `data`
+    /// (if it fits the negotiated MTU) is written there first, and the buffer goes to
+    /// the partition whatever `msg_len` says (LoPAR: the sender gives up the buffer it
+    /// signals); otherwise no buffer changes hands. Returns whether the Signal was well
+    /// formed: that session, such a buffer, and `msg_len` the length of `data`
+    /// (1..=MTU).
+    pub fn send_signal(
+        &self,
+        hmc_index: u8,
+        hmc_session: u8,
+        buffer_id: u16,
+        msg_len: u32,
+        data: &[u8],
+    ) -> bool {
+        self.with(false, |s| {
+            s.send_signal(hmc_index, hmc_session, buffer_id, msg_len, data)
+        })
+    }
+
+    /// The lowest buffer ID of connection `hmc_index` (within the negotiated pool)
+    /// that the hypervisor holds (`by_hypervisor`) or the partition holds.
+    pub fn buffer_held(&self, hmc_index: u8, by_hypervisor: bool) -> Option<u16> {
+        self.with(None, |s| s.buffer_held(hmc_index, by_hypervisor))
     }
 
     /// What H_REQUEST_VMC answers from now on.

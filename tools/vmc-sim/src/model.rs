@@ -159,6 +159,8 @@ pub(crate) struct State {
     pub(crate) request_vmc: (HcallRc, u32),
     pub(crate) stats: SimStats,
     pub(crate) trace: Trace,
+    /// The entry a refusal trigger last refused, and how many times in a row.
+    last_refused: Option<(Entry, u32)>,
 }
 
 fn hcall_slot(call: Hcall) -> usize {
@@ -216,6 +218,7 @@ impl State {
             request_vmc: (HcallRc::SUCCESS, DEFAULT_DRC_INDEX),
             stats: SimStats::ZERO,
             trace: Trace::new(),
+            last_refused: None,
         }
     }
 
@@ -257,13 +260,33 @@ impl State {
             .flatten()
             .find(|(ty, _)| *ty == msg_type)
             .map(|(_, t)| *t);
-        match oldest {
-            Some(Trigger::Refuse(rc)) => {
+        let rc = match oldest {
+            Some(Trigger::Refuse(rc)) | Some(Trigger::RefuseTimes(rc, 0 | 1)) => {
                 self.take_trigger(msg_type);
-                Some(rc)
+                rc
             }
-            _ => None,
-        }
+            Some(Trigger::RefuseTimes(rc, n)) => {
+                // One fewer to go; it stays the oldest of its type.
+                if let Some(slot) = self
+                    .triggers
+                    .iter_mut()
+                    .flatten()
+                    .find(|(ty, _)| *ty == msg_type)
+                {
+                    slot.1 = Trigger::RefuseTimes(rc, n - 1);
+                }
+                rc
+            }
+            _ => return None,
+        };
+        self.stats.refused += 1;
+        let streak = match self.last_refused {
+            Some((last, n)) if last == *entry => n.saturating_add(1),
+            _ => 1,
+        };
+        self.last_refused = Some((*entry, streak));
+        self.stats.longest_refusal_streak = self.stats.longest_refusal_streak.max(streak);
+        Some(rc)
     }
 
     /// Takes the oldest trigger armed for `msg_type`.
@@ -391,6 +414,9 @@ impl State {
         self.queue.reset();
         self.backlog.clear();
         self.registered = true;
+        self.stats.registrations += 1;
+        // Whatever the partition sends on the new queue is a new message.
+        self.last_refused = None;
         self.disabled = false;
         self.irq_enabled = false;
         self.come_back();
@@ -418,6 +444,7 @@ impl State {
             return rc;
         }
         if self.registered {
+            self.stats.frees += 1;
             // The hypervisor sees "partner deregistered": it forgets the connections
             // and waits for the next handshake.
             self.forget_all();
@@ -439,6 +466,7 @@ impl State {
             return rc;
         }
         self.disabled = false;
+        self.stats.enables += 1;
         HcallRc::SUCCESS
     }
 
@@ -464,6 +492,10 @@ impl State {
         }
         if let Some(rc) = self.refused(entry) {
             return rc;
+        }
+        if self.last_refused.is_some_and(|(last, _)| last == *entry) {
+            // Got through: a later refusal of the same entry starts a new streak.
+            self.last_refused = None;
         }
         self.trace.record(Direction::ToHypervisor, entry);
         self.receive(entry);
@@ -680,6 +712,63 @@ impl State {
         }
         self.signal_partition(index, id, session, data.len() as u32);
         true
+    }
+
+    pub(crate) fn send_signal(
+        &mut self,
+        index: u8,
+        session: u8,
+        buffer_id: u16,
+        len: u32,
+        data: &[u8],
+    ) -> bool {
+        let id = buffer_id as usize;
+        let held = self.link == Link::Ready
+            && self.registered
+            && index < self.neg.max_hmcs
+            && buffer_id < self.neg.pool
+            && self.conns.get(index as usize).is_some_and(|c| {
+                c.open
+                    && c.session == session
+                    && c.bufs.get(id).is_some_and(|b| b.owner == Owner::Hypervisor)
+            });
+        let fits = !data.is_empty() && data.len() <= self.neg.mtu as usize;
+        if held {
+            if fits {
+                if let Some(dst) = self
+                    .buf_mem(index as usize, id)
+                    .and_then(|mem| mem.get_mut(..data.len()))
+                {
+                    dst.copy_from_slice(data);
+                }
+            }
+            if let Some(buf) = self.buf_mut(index as usize, id) {
+                buf.owner = Owner::Partition;
+                buf.written = 0;
+            }
+        }
+        self.stats.signals_out += 1;
+        self.emit_vmc(VmcMessage::Signal {
+            hmc_session: session,
+            hmc_index: index,
+            buffer_id,
+            msg_len: len,
+        });
+        held && fits && len as usize == data.len()
+    }
+
+    pub(crate) fn buffer_held(&self, index: u8, by_hypervisor: bool) -> Option<u16> {
+        let owner = if by_hypervisor {
+            Owner::Hypervisor
+        } else {
+            Owner::Partition
+        };
+        let conn = self.conns.get(index as usize)?;
+        conn.bufs
+            .iter()
+            .take(self.neg.pool as usize)
+            .position(|b| b.owner == owner)
+            .map(|id| id as u16)
     }
 
     /// Hands buffer `id` to the partition with a Signal of `len` bytes.
