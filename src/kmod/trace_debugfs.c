@@ -67,7 +67,7 @@ static int ibmvmc_trace_open_mode(struct file *file, int mode)
 		ibmvmc_rs_trace_clear();
 	if (!(file->f_mode & FMODE_READ))
 		return 0;
-	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+	tf = kzalloc_obj(*tf, GFP_KERNEL);
 	if (!tf)
 		return -ENOMEM;
 	tf->mode = mode;
