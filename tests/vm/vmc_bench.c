@@ -174,7 +174,7 @@ static void clock_check(void)
 	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
 	if (f) {
 		if (fscanf(f, "%63s", src) != 1)
-			strcpy(src, "?");
+			snprintf(src, sizeof(src), "?");
 		fclose(f);
 	}
 	printf("vmc_bench: clock %s, CLOCK_MONOTONIC resolution %ld ns, smallest step %llu ns\n",

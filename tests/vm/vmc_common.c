@@ -33,7 +33,20 @@
 
 #include "../../src/uapi/ibmvmc.h"
 
-#define VMC_UNUSED __attribute__((unused))
+/*
+ * The kernel's attribute macros (include/linux/compiler_attributes.h), which user space
+ * does not have: every helper here is __maybe_unused (no program uses them all), and the
+ * printf-like ones are __printf. tools/check-c.sh accepts these two definitions (and only
+ * them) from checkpatch, which flags the bare __attribute__ in them.
+ */
+#ifndef __maybe_unused
+#define __maybe_unused __attribute__((__unused__))
+#endif
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
+
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 
 #define VMC_DEV "/dev/ibmvmc"
 #define VMC_DEBUGFS "/sys/kernel/debug"
@@ -41,6 +54,19 @@
 #define VMC_SIM VMC_DEBUGFS "/ibmvmc/sim"
 /* The same command language for QEMU's spapr-vmc device (tools/vm/hvctl/vmc_hvctl.c). */
 #define VMC_HVCTL VMC_DEBUGFS "/spapr-vmc/cmd"
+
+/*
+ * An address no process has mapped (1), for the EFAULT checks, hidden from the compiler
+ * (as the kernel's OPTIMIZER_HIDE_VAR()) so that passing it to read() or write() draws
+ * no compile-time warning.
+ */
+static __maybe_unused void *bad_pointer(void)
+{
+	void *p = (void *)1;
+
+	__asm__ ("" : "+r" (p));
+	return p;
+}
 
 /* ---- HMC framing ---- */
 #define HMC_HDR_LEN 32
@@ -55,13 +81,13 @@
 /* The exchange-ops response data of the simulator: opcodes it serves, as a bitmap. */
 static const unsigned char hmc_exchange_ops_data[4] = { 0x00, 0x00, 0x00, 0x07 };
 
-static VMC_UNUSED void put_be16(unsigned char *p, uint16_t v)
+static __maybe_unused void put_be16(unsigned char *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v;
 }
 
-static VMC_UNUSED void put_be32(unsigned char *p, uint32_t v)
+static __maybe_unused void put_be32(unsigned char *p, uint32_t v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
@@ -69,12 +95,12 @@ static VMC_UNUSED void put_be32(unsigned char *p, uint32_t v)
 	p[3] = v;
 }
 
-static VMC_UNUSED uint16_t get_be16(const unsigned char *p)
+static __maybe_unused uint16_t get_be16(const unsigned char *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static VMC_UNUSED uint32_t get_be32(const unsigned char *p)
+static __maybe_unused uint32_t get_be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
@@ -84,7 +110,7 @@ static VMC_UNUSED uint32_t get_be32(const unsigned char *p)
  * data (copied from data unless it is NULL, in which case buf+32 is left as it is).
  * Returns the message length.
  */
-static VMC_UNUSED size_t hmc_build(unsigned char *buf, uint16_t opcode, uint32_t token,
+static __maybe_unused size_t hmc_build(unsigned char *buf, uint16_t opcode, uint32_t token,
 				   const unsigned char *data, size_t data_len)
 {
 	memset(buf, 0, HMC_HDR_LEN);
@@ -103,7 +129,7 @@ static VMC_UNUSED size_t hmc_build(unsigned char *buf, uint16_t opcode, uint32_t
 	return HMC_HDR_LEN + data_len;
 }
 
-static VMC_UNUSED int hmc_is_framed(const unsigned char *msg, size_t len)
+static __maybe_unused int hmc_is_framed(const unsigned char *msg, size_t len)
 {
 	return len >= HMC_HDR_LEN && msg[0] == 0xDE && msg[1] == 0xCA && msg[2] == 0xFF &&
 	       msg[3] == HMC_HDR_LEN;
@@ -114,7 +140,7 @@ static VMC_UNUSED int hmc_is_framed(const unsigned char *msg, size_t len)
  * target and opcode, response flag set, lengths consistent, return code 0, and data
  * equal to want (want_len bytes). Returns NULL when it is, else what is wrong.
  */
-static VMC_UNUSED const char *hmc_check_response(const unsigned char *req,
+static __maybe_unused const char *hmc_check_response(const unsigned char *req,
 						  const unsigned char *resp, size_t resp_len,
 						  const unsigned char *want, size_t want_len)
 {
@@ -151,7 +177,7 @@ static VMC_UNUSED const char *hmc_check_response(const unsigned char *req,
 /* ---- message patterns ---- */
 
 /* Fills len bytes from seed; the result is never HMC-framed (so raw-echoed). */
-static VMC_UNUSED void pattern_fill(unsigned char *buf, size_t len, uint32_t seed)
+static __maybe_unused void pattern_fill(unsigned char *buf, size_t len, uint32_t seed)
 {
 	uint32_t x = seed * 2654435761u + 0x9E3779B9u;
 	size_t i;
@@ -167,7 +193,7 @@ static VMC_UNUSED void pattern_fill(unsigned char *buf, size_t len, uint32_t see
 }
 
 /* Index of the first byte that differs from pattern_fill(seed), or -1. */
-static VMC_UNUSED long pattern_check(const unsigned char *buf, size_t len, uint32_t seed)
+static __maybe_unused long pattern_check(const unsigned char *buf, size_t len, uint32_t seed)
 {
 	unsigned char want[16384];
 	size_t i;
@@ -183,7 +209,7 @@ static VMC_UNUSED long pattern_check(const unsigned char *buf, size_t len, uint3
 
 /* ---- errno names and their meaning for this device ---- */
 
-static VMC_UNUSED const char *errno_name(int e)
+static __maybe_unused const char *errno_name(int e)
 {
 	static char other[24];
 
@@ -214,7 +240,7 @@ static VMC_UNUSED const char *errno_name(int e)
 
 /* ---- time ---- */
 
-static VMC_UNUSED uint64_t now_ns(void)
+static __maybe_unused uint64_t now_ns(void)
 {
 	struct timespec ts;
 
@@ -222,12 +248,12 @@ static VMC_UNUSED uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static VMC_UNUSED uint64_t now_ms(void)
+static __maybe_unused uint64_t now_ms(void)
 {
 	return now_ns() / 1000000ull;
 }
 
-static VMC_UNUSED void sleep_ms(unsigned ms)
+static __maybe_unused void sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
@@ -242,7 +268,7 @@ static VMC_UNUSED void sleep_ms(unsigned ms)
  * The device's MTU, the largest read it accepts (a larger read is EINVAL, as in the C
  * driver): the max_mtu module parameter, 4096 if it cannot be read.
  */
-static VMC_UNUSED size_t device_mtu(void)
+static __maybe_unused size_t device_mtu(void)
 {
 	FILE *f = fopen("/sys/module/ibmvmc/parameters/max_mtu", "r");
 	long v = 0;
@@ -255,7 +281,7 @@ static VMC_UNUSED size_t device_mtu(void)
 	return v >= 4096 && v <= 16384 ? (size_t)v : 4096;
 }
 
-static VMC_UNUSED void ensure_debugfs(void)
+static __maybe_unused void ensure_debugfs(void)
 {
 	struct stat st;
 
@@ -268,7 +294,7 @@ static VMC_UNUSED void ensure_debugfs(void)
  * One command to the simulator: the x86_64 module's debugfs file, else QEMU's
  * spapr-vmc device through vmc_hvctl.ko. 0, or -errno.
  */
-static VMC_UNUSED int sim_cmd(const char *fmt, ...)
+static __maybe_unused int sim_cmd(const char *fmt, ...)
 {
 	char cmd[128];
 	va_list ap;
@@ -290,7 +316,7 @@ static VMC_UNUSED int sim_cmd(const char *fmt, ...)
 }
 
 /* Value of line "name value" in a debugfs file, or -1 if absent. */
-static VMC_UNUSED long long debugfs_value(const char *path, const char *name)
+static __maybe_unused long long debugfs_value(const char *path, const char *name)
 {
 	char line[256], key[128];
 	long long value, found = -1;
@@ -307,7 +333,7 @@ static VMC_UNUSED long long debugfs_value(const char *path, const char *name)
 	return found;
 }
 
-static VMC_UNUSED long long stat_value(const char *name)
+static __maybe_unused long long stat_value(const char *name)
 {
 	return debugfs_value(VMC_STATS, name);
 }
@@ -317,7 +343,7 @@ static VMC_UNUSED long long stat_value(const char *name)
  * partition broke the protocol is known: "protocol_errors" is then 0 or 1 (at least
  * one); any other counter is -1 there.
  */
-static VMC_UNUSED long long sim_value(const char *name)
+static __maybe_unused long long sim_value(const char *name)
 {
 	long long value = debugfs_value(VMC_SIM, name);
 
@@ -327,7 +353,7 @@ static VMC_UNUSED long long sim_value(const char *name)
 }
 
 /* poll() one fd for events, at most timeout_ms. revents, 0 on timeout, -errno. */
-static VMC_UNUSED int poll_fd(int fd, short events, int timeout_ms)
+static __maybe_unused int poll_fd(int fd, short events, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 	int n;
@@ -341,7 +367,7 @@ static VMC_UNUSED int poll_fd(int fd, short events, int timeout_ms)
 }
 
 /* Waits (up to timeout_ms) until QUERY reports the driver ready. 0, or -errno. */
-static VMC_UNUSED int wait_driver_ready(int fd, int timeout_ms, struct ibmvmc_query_struct *q)
+static __maybe_unused int wait_driver_ready(int fd, int timeout_ms, struct ibmvmc_query_struct *q)
 {
 	uint64_t end = now_ms() + (uint64_t)timeout_ms;
 
@@ -357,7 +383,7 @@ static VMC_UNUSED int wait_driver_ready(int fd, int timeout_ms, struct ibmvmc_qu
 }
 
 /* An HMC ID: "vmctest-<tag>-<pid>", zero-padded to 32 bytes. */
-static VMC_UNUSED void make_hmc_id(unsigned char id[HMC_ID_LEN], const char *tag)
+static __maybe_unused void make_hmc_id(unsigned char id[HMC_ID_LEN], const char *tag)
 {
 	memset(id, 0, HMC_ID_LEN);
 	snprintf((char *)id, HMC_ID_LEN, "vmctest-%s-%d", tag, (int)getpid());
@@ -369,7 +395,7 @@ static VMC_UNUSED void make_hmc_id(unsigned char id[HMC_ID_LEN], const char *tag
  * program's close still waits for its Close Response), ENOBUFS (no buffer from the
  * hypervisor yet). 0, or -errno of the last attempt.
  */
-static VMC_UNUSED int set_hmc_id_retry(int fd, const unsigned char id[HMC_ID_LEN],
+static __maybe_unused int set_hmc_id_retry(int fd, const unsigned char id[HMC_ID_LEN],
 				       int timeout_ms)
 {
 	uint64_t end = now_ms() + (uint64_t)timeout_ms;
@@ -389,7 +415,7 @@ static VMC_UNUSED int set_hmc_id_retry(int fd, const unsigned char id[HMC_ID_LEN
  * open + SETHMCID + wait for POLLOUT (open complete). The fd, or -errno with *what set
  * to the step that failed.
  */
-static VMC_UNUSED int open_session(const char *tag, int timeout_ms, const char **what)
+static __maybe_unused int open_session(const char *tag, int timeout_ms, const char **what)
 {
 	unsigned char id[HMC_ID_LEN];
 	int fd, rc;
@@ -420,7 +446,7 @@ static VMC_UNUSED int open_session(const char *tag, int timeout_ms, const char *
  * One round trip: write len bytes of msg, wait (poll, timeout_ms) for a message, read it
  * into reply (cap bytes). The reply length, or -errno with *what set.
  */
-static VMC_UNUSED long round_trip(int fd, const unsigned char *msg, size_t len,
+static __maybe_unused long round_trip(int fd, const unsigned char *msg, size_t len,
 				  unsigned char *reply, size_t cap, int timeout_ms,
 				  const char **what)
 {
@@ -453,7 +479,7 @@ static VMC_UNUSED long round_trip(int fd, const unsigned char *msg, size_t len,
  * The HMC router's exchange ops (or close, with op HMC_OP_CLOSE) on an open session.
  * NULL on success, else what went wrong.
  */
-static VMC_UNUSED const char *hmc_command(int fd, uint16_t op, uint32_t token, size_t mtu)
+static __maybe_unused const char *hmc_command(int fd, uint16_t op, uint32_t token, size_t mtu)
 {
 	static char why[160];
 	unsigned char req[HMC_HDR_LEN], resp[16384];
@@ -483,14 +509,14 @@ static VMC_UNUSED const char *hmc_command(int fd, uint16_t op, uint32_t token, s
 static int vmc_passed, vmc_failed;
 
 /* One check that held: "ok NAME". */
-static VMC_UNUSED void pass(const char *name)
+static __maybe_unused void pass(const char *name)
 {
 	vmc_passed++;
 	printf("ok %s\n", name);
 }
 
 /* One check that did not: "FAIL NAME: why". */
-static VMC_UNUSED void vfailf(const char *name, const char *fmt, va_list ap)
+static __maybe_unused void vfailf(const char *name, const char *fmt, va_list ap)
 {
 	vmc_failed++;
 	printf("FAIL %s: ", name);
@@ -498,9 +524,9 @@ static VMC_UNUSED void vfailf(const char *name, const char *fmt, va_list ap)
 	printf("\n");
 }
 
-static VMC_UNUSED void failf(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static VMC_UNUSED void failf(const char *name, const char *fmt, ...)
+static __maybe_unused void failf(const char *name, const char *fmt, ...)
+	__printf(2, 3);
+static __maybe_unused void failf(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -510,9 +536,9 @@ static VMC_UNUSED void failf(const char *name, const char *fmt, ...)
 }
 
 /* pass() if good, else failf() with the reason. */
-static VMC_UNUSED void result(int good, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static VMC_UNUSED void result(int good, const char *name, const char *fmt, ...)
+static __maybe_unused void result(int good, const char *name, const char *fmt, ...)
+	__printf(3, 4);
+static __maybe_unused void result(int good, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -526,7 +552,7 @@ static VMC_UNUSED void result(int good, const char *name, const char *fmt, ...)
 }
 
 /* A yes/no check; a failure shows errno as the failed call left it. */
-static VMC_UNUSED void check(int ok, const char *name)
+static __maybe_unused void check(int ok, const char *name)
 {
 	int err = errno;
 

@@ -36,7 +36,7 @@ static const unsigned char msg_nothing[1];
 /* What a check observed, for the table. */
 static char observed[200];
 
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...) __printf(1, 2);
 static void note(const char *fmt, ...)
 {
 	va_list ap;

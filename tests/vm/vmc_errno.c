@@ -12,6 +12,7 @@
 #define VMC_COMMON_INCLUDED
 #include "vmc_common.c"
 
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -52,16 +53,13 @@ static void want_err(const char *name, long rc, int err, int want)
 			failf((name), "got %ld want %ld", rc_, want_);                   \
 	} while (0)
 
-/* An opaque pointer the compiler cannot see through: the kernel must answer EFAULT. */
-static void *volatile bad_ptr = (void *)1;
-
 static int session(const char *name)
 {
 	const char *what = "";
 	int fd = open_session(name, 5000, &what);
 
 	if (fd < 0) {
-		failf(name, "session: %s: %s", what, errno_name(-fd));
+		failf(name, "%s: %s: %s", __func__, what, errno_name(-fd));
 		return -1;
 	}
 	return fd;
@@ -76,11 +74,11 @@ static int echo(int fd, size_t len, uint32_t seed, const char *name)
 	pattern_fill(msg, len, seed);
 	n = round_trip(fd, msg, len, buf, mtu, 5000, &what);
 	if (n < 0) {
-		failf(name, "echo: %s: %s", what, errno_name((int)-n));
+		failf(name, "%s: %s: %s", __func__, what, errno_name((int)-n));
 		return 0;
 	}
 	if ((size_t)n != len || memcmp(msg, buf, len)) {
-		failf(name, "echo: %ld bytes back for %zu, or bytes differ", n, len);
+		failf(name, "%s: %ld bytes back for %zu, or bytes differ", __func__, n, len);
 		return 0;
 	}
 	return 1;
@@ -118,7 +116,12 @@ static int module_param(const char *name, int dflt)
 	return v;
 }
 
-static volatile sig_atomic_t alarms, watchdogs;
+/*
+ * The signal handlers' counters: lock-free atomics, which C11 (7.14.1.1) lets a handler
+ * touch as it does a volatile sig_atomic_t.
+ */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int is lock-free");
+static atomic_int alarms, watchdogs;
 
 static void on_alarm(int sig)
 {
@@ -168,8 +171,9 @@ static void no_session_checks(void)
 	WANT_ERR("unknown ioctl (VMC_BASE 0x7f) -> ENOTTY", ioctl(fd, _IO(VMC_BASE, 0x7f)), ENOTTY);
 	WANT_ERR("foreign ioctl (TCGETS-like) -> ENOTTY", ioctl(fd, _IOR('T', 0x01, int), &other),
 		 ENOTTY);
-	WANT_ERR("QUERY bad pointer -> EFAULT", ioctl(fd, VMC_IOCTL_QUERY, bad_ptr), EFAULT);
-	WANT_ERR("SETHMCID bad pointer -> EFAULT", ioctl(fd, VMC_IOCTL_SETHMCID, bad_ptr), EFAULT);
+	WANT_ERR("QUERY bad pointer -> EFAULT", ioctl(fd, VMC_IOCTL_QUERY, bad_pointer()), EFAULT);
+	WANT_ERR("SETHMCID bad pointer -> EFAULT", ioctl(fd, VMC_IOCTL_SETHMCID, bad_pointer()),
+		 EFAULT);
 	WANT_ERR("write after failed SETHMCID -> EIO (no session taken)", write(fd, "x", 1), EIO);
 	if (wait_driver_ready(fd, 5000, &q))
 		failf("QUERY ready", "state %d after 5 s", q.state);
@@ -291,20 +295,20 @@ static void session_checks(int s)
 		pass("message stays after EMSGSIZE");
 
 	/* Bad pointers. */
-	WANT_ERR("write from a bad pointer -> EFAULT", write(s, bad_ptr, 10), EFAULT);
+	WANT_ERR("write from a bad pointer -> EFAULT", write(s, bad_pointer(), 10), EFAULT);
 	WANT_VAL("send buffer back after EFAULT (POLLOUT)", poll_fd(s, POLLIN | POLLOUT, 0), POLLOUT);
 	if (echo(s, 10, 6, "echo after write EFAULT"))
 		pass("echo after write EFAULT");
 	noaccess = mmap(NULL, 65536, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (noaccess == MAP_FAILED)
-		noaccess = bad_ptr;
+		noaccess = bad_pointer();
 	pattern_fill(msg, 64, 7);
 	WANT_VAL("write 64 bytes", write(s, msg, 64), 64);
 	poll_fd(s, POLLIN, 5000);
 	WANT_ERR("read into a bad pointer -> EFAULT", read(s, noaccess, 64), EFAULT);
 	if (read_expect(s, 64, 7, "message stays after read EFAULT"))
 		pass("message stays after read EFAULT");
-	if (noaccess != bad_ptr)
+	if (noaccess != bad_pointer())
 		munmap(noaccess, 65536);
 
 	/* Write without reading until no send buffer is free. */
@@ -332,7 +336,8 @@ static void session_checks(int s)
 	WANT_VAL("POLLOUT again once read", poll_fd(s, POLLIN | POLLOUT, 0), POLLOUT);
 
 	/* Injected hcall failures: the write fails and its buffer is not lost. */
-	if ((rc = sim_cmd("fail send_crq -12 1"))) {
+	rc = sim_cmd("fail send_crq -12 1");
+	if (rc) {
 		failf("sim fail send_crq", "got %s", errno_name(-rc));
 	} else {
 		WANT_ERR("write when the hypervisor's queue is full (H_DROPPED) -> EBUSY",
@@ -416,11 +421,14 @@ static void requestvmc_checks(int fd)
 	else
 		failf("REQUESTVMC returns the DRC index", "got 0x%x want 0x10000001", drc);
 	if (ioctl(fd, VMC_IOCTL_QUERY, &q) || (__u32)q.vmc_drc_index != 0x10000001)
-		failf("QUERY vmc_drc_index", "got 0x%x want 0x10000001", (unsigned)q.vmc_drc_index);
+		failf("QUERY vmc_drc_index", "got 0x%x want 0x10000001",
+		      (unsigned int)q.vmc_drc_index);
 	else
 		pass("QUERY vmc_drc_index after REQUESTVMC");
-	WANT_ERR("REQUESTVMC bad pointer -> EFAULT", ioctl(fd, VMC_IOCTL_REQUESTVMC, bad_ptr), EFAULT);
-	if ((rc = sim_cmd("request_vmc -2 0"))) {
+	WANT_ERR("REQUESTVMC bad pointer -> EFAULT", ioctl(fd, VMC_IOCTL_REQUESTVMC, bad_pointer()),
+		 EFAULT);
+	rc = sim_cmd("request_vmc -2 0");
+	if (rc) {
 		failf("sim request_vmc", "got %s", errno_name(-rc));
 	} else {
 		WANT_ERR("REQUESTVMC on H_FUNCTION -> EPERM", ioctl(fd, VMC_IOCTL_REQUESTVMC, &drc),
@@ -456,7 +464,8 @@ static int opening_checks(void)
 
 	fd = open(VMC_DEV, O_RDWR);
 	make_hmc_id(id, "held");
-	if ((rc = sim_cmd("hold 1"))) {
+	rc = sim_cmd("hold 1");
+	if (rc) {
 		failf("sim hold 1", "got %s", errno_name(-rc));
 		close(fd);
 		return -1;
@@ -491,7 +500,8 @@ static void reset_checks(int old)
 	unsigned char id[HMC_ID_LEN];
 	int rc, fresh, i, good = 1;
 
-	if ((rc = sim_cmd("transport 2"))) {
+	rc = sim_cmd("transport 2");
+	if (rc) {
 		failf("sim transport 2", "got %s", errno_name(-rc));
 		return;
 	}

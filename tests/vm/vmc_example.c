@@ -4,7 +4,7 @@
  * uapi header (<ibmvmc.h>, src/uapi/) and libc, the way an application developer would
  * start: select() for every wait, one message per write() and per read().
  *
- *   cc -I src/uapi -o vmc_example tests/vm/vmc_example.c
+ *   cc -I src/uapi -o vmc_example tests/vm/<this file>
  *   vmc_example [HMC-ID]
  *
  * 1. open /dev/ibmvmc, VMC_IOCTL_QUERY: is there a VMC and is the driver ready?

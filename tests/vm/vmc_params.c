@@ -27,7 +27,7 @@ static void expect_param(const char *name, long want)
 		fclose(f);
 	if (v != want || stat(path, &st) || (st.st_mode & 0777) != 0444) {
 		printf("FAIL %s: %ld (mode %o), want %ld (mode 444)\n", name, v,
-		       (unsigned)(st.st_mode & 0777), want);
+		       (unsigned int)(st.st_mode & 0777), want);
 		failed = 1;
 	} else {
 		printf("ok %s = %ld, read-only\n", name, v);

@@ -94,11 +94,11 @@ static void hmc_op(int fd, uint16_t op, uint32_t token, unsigned char *reply, si
 	}
 }
 
-static size_t echo_size(unsigned i, size_t mtu)
+static size_t echo_size(unsigned int i, size_t mtu)
 {
 	static const size_t first[] = { 1, 2, 31, 32, 33, 64, 4095, 4096 };
 
-	if (i < sizeof(first) / sizeof(first[0]))
+	if (i < ARRAY_SIZE(first))
 		return first[i] <= mtu ? first[i] : mtu;
 	if (i % 50 == 0)
 		return mtu;
@@ -107,7 +107,7 @@ static size_t echo_size(unsigned i, size_t mtu)
 
 int main(int argc, char **argv)
 {
-	unsigned n_echoes = 1000, framed = 0, raw = 0, i;
+	unsigned int n_echoes = 1000, framed = 0, raw = 0, i;
 	size_t mtu = 4096, len, got;
 	unsigned long long bytes = 0;
 	struct ibmvmc_query_struct q;
@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 		if (opt == 'f')
 			fault = optarg;
 		else if (opt == 'n')
-			n_echoes = (unsigned)strtoul(optarg, NULL, 0);
+			n_echoes = (unsigned int)strtoul(optarg, NULL, 0);
 		else if (opt == 'm')
 			mtu = strtoul(optarg, NULL, 0);
 		else {

