@@ -37,6 +37,7 @@ step "host: cargo test" cargo test --workspace --exclude ibmvmc-executor --quiet
 step "host: executor + loom" "$REPO/tools/test-executor.sh"
 step "host: fuzz codec+core 2x20 s" "$REPO/tools/fuzz.sh" 20
 step "kernel x86_64 build" "$REPO/tools/build-kernel.sh" x86_64
+step "checkpatch (C files)" "$REPO/tools/check-hygiene.sh" c
 step "vm x86_64" "$REPO/tools/vm/kernel-tests.sh" x86_64
 step "kernel ppc64le build" "$REPO/tools/build-kernel.sh" ppc64le
 step "qemu spapr-vmc build" "$REPO/tools/qemu/build-qemu.sh"
