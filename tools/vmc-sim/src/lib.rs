@@ -252,6 +252,9 @@ pub struct SimStats {
     pub remove_buffer_responses: u32,
     /// Protocol violations by the partition.
     pub protocol_errors: u32,
+    /// Where the simulator found the first of them: the line of `model.rs` whose check
+    /// failed (0: none yet). For diagnosing a failing test.
+    pub first_protocol_error_line: u32,
     /// H_COPY_RDMA calls that copied.
     pub rdma_ok: u32,
     /// H_COPY_RDMA calls that failed (injected failures included).
@@ -288,6 +291,7 @@ impl SimStats {
         add_buffer_failures: 0,
         remove_buffer_responses: 0,
         protocol_errors: 0,
+        first_protocol_error_line: 0,
         rdma_ok: 0,
         rdma_failed: 0,
         dropped_to_partition: 0,

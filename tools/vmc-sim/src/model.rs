@@ -63,6 +63,9 @@ pub(crate) struct BufState {
     pub(crate) owner: Owner,
     /// Add Buffer sent with this session, response not yet received.
     pub(crate) add_pending: Option<u8>,
+    /// How many such Add Buffers are unanswered: a seed buffer is lent again after a
+    /// close while the response to its previous lending may still be on its way.
+    pub(crate) adds_owed: u8,
     /// Bytes from the start the partition has RDMAed since it got the buffer.
     pub(crate) written: u32,
 }
@@ -71,6 +74,7 @@ impl BufState {
     const ABSENT: BufState = BufState {
         owner: Owner::Absent,
         add_pending: None,
+        adds_owed: 0,
         written: 0,
     };
 }
@@ -800,6 +804,10 @@ impl State {
         };
         if let Some(buf) = self.buf_mut(index as usize, 0) {
             buf.owner = Owner::Partition;
+            buf.adds_owed = match buf.add_pending {
+                Some(0) => buf.adds_owed.saturating_add(1),
+                _ => 1,
+            };
             buf.add_pending = Some(0);
             buf.written = 0;
         }
@@ -827,7 +835,11 @@ impl State {
 
     // ----- messages from the partition -----
 
+    #[track_caller]
     fn protocol_error(&mut self) {
+        if self.stats.protocol_errors == 0 {
+            self.stats.first_protocol_error_line = core::panic::Location::caller().line();
+        }
         self.stats.protocol_errors += 1;
     }
 
@@ -886,6 +898,7 @@ impl State {
 
     /// Whether an HMC interface message may be handled now; counts a violation if not
     /// (unless it may predate a reset the hypervisor started).
+    #[track_caller]
     fn gate(&mut self, allowed: bool) -> bool {
         if !allowed && !self.stale {
             self.protocol_error();
@@ -1074,6 +1087,7 @@ impl State {
                     *buf = BufState {
                         owner,
                         add_pending: Some(session),
+                        adds_owed: 1,
                         written: 0,
                     };
                 }
@@ -1168,6 +1182,12 @@ impl State {
         };
         if buf.add_pending != Some(session) {
             return self.protocol_error();
+        }
+        buf.adds_owed = buf.adds_owed.saturating_sub(1);
+        if buf.adds_owed > 0 {
+            // Another lending of it is unanswered: which one this answers, no field
+            // tells; the last answer decides.
+            return;
         }
         buf.add_pending = None;
         if !status.is_success() {
