@@ -289,7 +289,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 }
                 Recovery::AnswerInit => {
                     self.set_driver(DriverState::CrqInit);
-                    let rc = self.send_retrying(LINK_TIMER, CrqRepr::InitComplete).await;
+                    let rc = self.answer_init().await;
                     if rc.is_success() {
                         self.capabilities().await
                     } else {
@@ -417,7 +417,7 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
             match input {
                 LinkInput::Reset(cause) => return cause,
                 LinkInput::Event(LinkEvent::Init) => {
-                    let rc = self.send_retrying(LINK_TIMER, CrqRepr::InitComplete).await;
+                    let rc = self.answer_init().await;
                     if !rc.is_success() {
                         return self.stalled("initialization complete not sent");
                     }
@@ -430,6 +430,23 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
                 }
             }
         }
+    }
+
+    /// Answers the partner's Initialize with Initialization Complete. Every handshake
+    /// message already in the inbox when it went out came before it: it answers each
+    /// Initialize there (a partner that restarted twice before we answered wants one
+    /// answer after its last Initialize, not two, and a second would start a second
+    /// capabilities exchange whose Add Buffers the first one's answers cross), and the
+    /// partner's Initialization Complete is of no more use. They are dropped; only one
+    /// that comes after is a restart of the partner.
+    async fn answer_init(&self) -> HcallRc {
+        let rc = self.send_retrying(LINK_TIMER, CrqRepr::InitComplete).await;
+        if rc.is_success() {
+            while let Ok(event) = self.link.try_receive() {
+                crate::trace_debug!("handshake: {} from before our answer, covered", event);
+            }
+        }
+        rc
     }
 
     /// Sends our capabilities and waits for the response (5 s at most, else the link
