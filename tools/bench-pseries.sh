@@ -16,11 +16,16 @@ qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
 mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
 bin="$REPO/target/vm/$arch/bin"
 mkdir -p "$bin"
-powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" \
-    -o "$bin/vmc_bench" "$REPO/tests/vm/vmc_bench.c"
+# vmc_bench for the echo rows, vmc_session for the 1..16384-byte run of the lock stats.
+progs=()
+for p in vmc_bench vmc_session; do
+    powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" \
+        -o "$bin/$p" "$REPO/tests/vm/$p.c"
+    progs+=(--prog "$bin/$p")
+done
 out="$REPO/target/vm/$arch/bench-pseries"
 "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench-pseries.plan" --ko "$ko" \
-    --prog "$bin/vmc_bench" --qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc \
+    "${progs[@]}" --qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc \
     --file "${kit[0]}" --file "${kit[1]}" --tolerate-splats --out "$out" >&2
 python3 - "$out/console.log" "$out" <<'PY'
 import re, sys
