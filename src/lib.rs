@@ -49,6 +49,7 @@ pub use hv::LocalBuf;
 pub use hv::Timers;
 pub use hv::Waiters;
 pub use params::Params;
+pub use vmc::CoreState;
 pub use vmc::SetupError;
 pub use vmc::Vmc;
 pub use vmc::TIMER_SLOTS;

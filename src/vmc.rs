@@ -75,19 +75,47 @@ pub(crate) const fn session_timer(hmc_index: u8) -> u8 {
     2 + hmc_index
 }
 
+/// The protocol state of one [`Vmc`]: the bulk of the core (about 2.1 KiB), kept out of
+/// the `Vmc` value so that it never has to be built on a stack. It is `const`: a
+/// platform with small stacks (a kernel's, 8 KiB on the ppc64le test kernel) gives it a
+/// `static`, so it sits initialised in the image. One `Vmc` at a time claims it
+/// ([`Vmc::new`]); dropping that `Vmc` makes it fresh and free again.
+pub struct CoreState {
+    state: Mutex<Cs, State>,
+    claimed: AtomicBool,
+}
+
+impl CoreState {
+    /// A fresh state, before any handshake. For a `static`'s initialiser (or a host's
+    /// heap): built at run time it took a 3.7 KiB frame on ppc64le, so `#[inline]`
+    /// keeps it out of the module's objects unless something calls it (check-frames.py).
+    // No `Default`: a non-generic trait impl is compiled into the module whether used
+    // or not, with that frame.
+    #[allow(clippy::new_without_default)]
+    #[inline]
+    pub const fn new() -> Self {
+        CoreState {
+            state: Mutex::new(State::new()),
+            claimed: AtomicBool::new(false),
+        }
+    }
+}
+
 /// One VMC device's driver core.
 ///
 /// `D` is the hypervisor (pseries hcalls or the simulator), `W` the platform's wait
-/// queues, `T` its timers. Build it with [`Vmc::new`], put it somewhere `'static` (a `StaticCell`), and
-/// spawn its tasks ([`Vmc::run_crq`], [`Vmc::run_link`], [`Vmc::run_session`] for each
-/// index below `params.max_hmcs()`) on the executor.
+/// queues, `T` its timers. Build it with [`Vmc::new`] over a [`CoreState`], put it
+/// somewhere `'static` (the module: a `StaticCell`), and spawn its tasks
+/// ([`Vmc::run_crq`], [`Vmc::run_link`], [`Vmc::run_session`] for each index below
+/// `params.max_hmcs()`) on the executor.
 pub struct Vmc<D: Device, W: Waiters, T: Timers> {
     pub(crate) dev: D,
     pub(crate) waiters: W,
     pub(crate) timers: T,
     pub(crate) params: Params,
     pub(crate) local: &'static [LocalBuf],
-    pub(crate) state: Mutex<Cs, State>,
+    /// Claimed by this driver alone (see [`Vmc::lock`]).
+    pub(crate) state: &'static CoreState,
     /// Raised by [`Vmc::interrupt`]; the CRQ task waits on it.
     pub(crate) irq: IrqFlag,
     /// Handshake messages for the link task.
@@ -103,6 +131,17 @@ pub struct Vmc<D: Device, W: Waiters, T: Timers> {
     pub(crate) removed: AtomicBool,
 }
 
+/// A driver that goes away leaves its [`CoreState`] fresh and free for the next one (a
+/// host test's or a fuzzer's next driver; the module's core lives as long as the module
+/// and is never dropped).
+impl<D: Device, W: Waiters, T: Timers> Drop for Vmc<D, W, T> {
+    fn drop(&mut self) {
+        // A `const` block: copied from the image, never built on the stack.
+        self.lock(|s| *s = const { State::new() });
+        self.state.claimed.store(false, Ordering::Release);
+    }
+}
+
 /// Why [`Vmc::new`] refused its arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, defmt::Format)]
 pub enum SetupError {
@@ -110,19 +149,23 @@ pub enum SetupError {
     TooFewBuffers,
     /// A local buffer shorter than `params.max_mtu()`.
     BufferTooSmall,
+    /// The [`CoreState`] belongs to another driver already.
+    StateInUse,
 }
 
 impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     /// A driver for `dev`, waking `waiters`, sleeping on `timers`, with the (already
     /// clamped) `params` and the platform's `local` message buffers:
     /// `params.local_buffers()` of them, each at least `params.max_mtu()` bytes, indexed
-    /// `hmc_index * buf_pool_size + buffer_id`.
+    /// `hmc_index * buf_pool_size + buffer_id`; its protocol state lives in `state`,
+    /// which a fresh driver claims (a second claim is [`SetupError::StateInUse`]).
     pub fn new(
         dev: D,
         waiters: W,
         timers: T,
         params: Params,
         local: &'static [LocalBuf],
+        state: &'static CoreState,
     ) -> Result<Self, SetupError> {
         if local.len() < params.local_buffers() {
             return Err(SetupError::TooFewBuffers);
@@ -133,13 +176,16 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
         {
             return Err(SetupError::BufferTooSmall);
         }
+        if state.claimed.swap(true, Ordering::AcqRel) {
+            return Err(SetupError::StateInUse);
+        }
         Ok(Vmc {
             dev,
             waiters,
             timers,
             params,
             local,
-            state: Mutex::new(const { State::new() }),
+            state,
             irq: IrqFlag::new(),
             link: Channel::new(),
             reset: Signal::new(),
@@ -191,10 +237,12 @@ impl<D: Device, W: Waiters, T: Timers> Vmc<D, W, T> {
     #[inline(always)]
     pub(crate) fn lock<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         // SAFETY: `lock_mut` requires that it is not re-entered for this mutex while
-        // `f` runs. The critical section excludes every other CPU and interrupt, and
-        // on this CPU `f` never calls `lock` (the rule above, kept by every closure in
-        // this crate), so this is the only `&mut State` in existence.
-        unsafe { self.state.lock_mut(f) }
+        // `f` runs. The mutex is this driver's alone (`new` claimed its `CoreState`,
+        // given back only by `drop`, after the last `lock`), the critical section excludes every other
+        // CPU and interrupt, and on this CPU `f` never calls `lock` (the rule above,
+        // kept by every closure in this crate), so this is the only `&mut State` in
+        // existence.
+        unsafe { self.state.state.lock_mut(f) }
     }
 
     /// A copy of the counters.

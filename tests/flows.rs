@@ -12,9 +12,13 @@ use ibmvmc::state::ConnState;
 use ibmvmc::state::DriverState;
 use ibmvmc::wire::CrqRepr;
 use ibmvmc::wire::VmcMessage;
+use ibmvmc::CoreState;
 use ibmvmc::Errno;
 use ibmvmc::File;
+use ibmvmc::LocalBuf;
 use ibmvmc::Params;
+use ibmvmc::SetupError;
+use ibmvmc::Vmc;
 use ibmvmc::Readiness;
 use ibmvmc_sim::SimConfig;
 
@@ -538,4 +542,36 @@ fn device_removal_hangs_up_every_session_for_good() {
     rig.vmc.release(&a);
     rig.vmc.release(&b);
     rig.run();
+}
+
+/// The core's protocol state lives outside the `Vmc` (the module keeps it in a
+/// `static`, off the kernel stack): one driver at a time claims it, and a driver that
+/// goes away leaves it fresh for the next.
+#[test]
+fn a_core_state_serves_one_driver_at_a_time_and_comes_back_fresh() {
+    let rig = Rig::ready();
+    let params = Params::default();
+    let mtu = params.max_mtu() as usize;
+    let local: Vec<LocalBuf> = (0..params.local_buffers())
+        .map(|i| LocalBuf::new(vec![0u8; mtu].leak(), (i * mtu) as u64))
+        .collect();
+    let local: &'static [LocalBuf] = local.leak();
+    let state: &'static CoreState = Box::leak(Box::new(CoreState::new()));
+    let new = || Vmc::new(rig.sim, rig.wakes, rig.clock, params, local, state);
+
+    let first = new().expect("a fresh state");
+    assert_eq!(first.driver_state(), DriverState::Initial);
+    assert!(
+        matches!(new(), Err(SetupError::StateInUse)),
+        "a second driver on a claimed state"
+    );
+    first.remove();
+    assert_eq!(first.driver_state(), DriverState::Failed);
+    drop(first);
+    let next = new().expect("the state is free again after the drop");
+    assert_eq!(
+        next.driver_state(),
+        DriverState::Initial,
+        "the next driver starts from a fresh state"
+    );
 }

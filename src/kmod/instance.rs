@@ -6,9 +6,10 @@
 //! The backend is chosen at build time. With `--cfg ibmvmc_sim` it is the PowerVM
 //! simulator (`ibmvmc_sim`), raising its CRQ interrupt through a hard irq_work like the
 //! real VIO interrupt. Memory the core and the simulator need for the instance's whole
-//! life (the hypervisor's buffers, the partition's message buffers, the core's state)
-//! is allocated at load, handed out as `'static` references, and freed by
-//! `Instance::drop` after every user is gone (see `IbmVmc::drop` for the order).
+//! life (the hypervisor's buffers, the partition's message buffers) is allocated at
+//! load, handed out as `'static` references, and freed by `Instance::drop` after every
+//! user is gone (see `IbmVmc::drop` for the order); the core's state is a `StaticCell`
+//! in module memory (`CORE`), one per load.
 //!
 //! With `--cfg ibmvmc_pseries` it is the VMC's VIO device (`pseries.rs`): the instance
 //! is built when the device is probed, over message buffers `pseries.c` allocated and
@@ -20,6 +21,7 @@ use core::sync::atomic::Ordering;
 
 #[cfg(ibmvmc_sim)]
 use ibmvmc::hv::Device;
+use ibmvmc::CoreState;
 use ibmvmc::LocalBuf;
 use ibmvmc::Params;
 use ibmvmc::Vmc;
@@ -34,6 +36,7 @@ use kernel::alloc::KVec;
 #[cfg(ibmvmc_sim)]
 use kernel::alloc::VVec;
 use kernel::prelude::*;
+use static_cell::StaticCell;
 
 use crate::bh::EXECUTOR;
 use crate::ffi;
@@ -91,25 +94,21 @@ struct Reclaim {
     #[cfg(ibmvmc_sim)]
     attached: bool,
     local_bufs: Option<(*mut LocalBuf, usize, usize)>,
-    vmc: Option<*mut KVmc>,
 }
 
 impl Drop for Reclaim {
     fn drop(&mut self) {
-        // SAFETY: every pointer below came from the matching `into_raw_parts` or
-        // `KBox::into_raw` in `Instance::new*`, is taken out of its `Option` and so
-        // reclaimed once, and nothing uses it any more: for a built instance, its
-        // owner unpublished it, stopped the bottom half and the irq_works, shut the
-        // executor down (its futures held the references) and cancelled the timers
-        // (see `IbmVmc::drop`); for one that failed half way, nothing was started and
-        // only the objects recorded here refer to the memory. They go in dependency
-        // order: the core (which refers to the simulator and the local buffers), the
-        // simulator's hold on its memory, the local buffers (which refer to the local
-        // memory), then the memory.
+        // SAFETY: every pointer below came from the matching `into_raw_parts` in
+        // `Instance::new*`, is taken out of its `Option` and so reclaimed once, and
+        // nothing uses it any more: for a built instance, its owner unpublished it,
+        // stopped the bottom half and the irq_works, shut the executor down (its
+        // futures held the references) and cancelled the timers (see `IbmVmc::drop`);
+        // for one that failed half way, nothing was started. The core in `CORE` still
+        // holds references to the local buffers and the simulator, but it is never
+        // used again (see `CORE`). They go in dependency order: the simulator's hold
+        // on its memory, the local buffers (which refer to the local memory), then the
+        // memory.
         unsafe {
-            if let Some(vmc) = self.vmc.take() {
-                drop(KBox::from_raw(vmc));
-            }
             #[cfg(ibmvmc_sim)]
             if core::mem::take(&mut self.attached) {
                 SIM.detach();
@@ -142,6 +141,29 @@ pub(crate) struct Instance {
 unsafe impl Sync for Instance {}
 // SAFETY: as above; the instance is created and dropped in process context.
 unsafe impl Send for Instance {}
+
+/// The core: one per module load (the simulator's, built at init; or the one of the VIO
+/// device's single probe), in module memory, handed out `&'static` by the cell, with
+/// no allocation and no raw pointer. A second claim is refused. It is never dropped: it
+/// owns nothing (`Reclaim` frees the memory it refers to), and after the instance is
+/// released nothing reaches it; it goes with the module's memory.
+static CORE: StaticCell<KVmc> = StaticCell::new();
+
+/// The core's protocol state (about 2.1 KiB): built at compile time, in module memory,
+/// since an 8 KiB kernel stack cannot hold it next to module loading's own frames (it
+/// overflowed: the init frame was 5.4 KiB while the core was built on the stack).
+static CORE_STATE: CoreState = CoreState::new();
+
+/// Puts `vmc` in [`CORE`]; EBUSY if this load already has its core.
+fn claim_core(vmc: KVmc) -> Result<&'static KVmc> {
+    match CORE.try_init(vmc) {
+        Some(vmc) => Ok(vmc),
+        None => {
+            pr_err!("this module load already has its VMC core\n");
+            Err(EBUSY)
+        }
+    }
+}
 
 static WAIT_QUEUES: WaitQueues = WaitQueues {
     wakeups: [const { AtomicU64::new(0) }; 2],
@@ -221,22 +243,26 @@ impl Instance {
         reclaim.attached = true;
         sim.set_irq(&irq_hook);
 
-        let vmc = Vmc::new(sim, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs)
-            .map_err(|_| EINVAL)?;
-        let vmc_ptr = KBox::into_raw(KBox::new(vmc, GFP_KERNEL)?);
-        reclaim.vmc = Some(vmc_ptr);
-        // SAFETY: just leaked; freed by `Reclaim::drop` only.
-        let vmc: &'static KVmc = unsafe { &*vmc_ptr };
-        // On failure the `Instance` being built is dropped, and its `reclaim` with it.
-        KBox::new(
+        let vmc = Vmc::new(
+            sim,
+            &WAIT_QUEUES,
+            &crate::bh::TIMERS,
+            params,
+            local_bufs,
+            &CORE_STATE,
+        )
+        .map_err(|_| EINVAL)?;
+        // Allocated before the core is claimed: nothing can fail after the claim.
+        let instance = KBox::<Instance>::new_uninit(GFP_KERNEL)?;
+        let vmc = claim_core(vmc)?;
+        Ok(KBox::write(
+            instance,
             Instance {
                 vmc,
                 sim,
                 _reclaim: reclaim,
             },
-            GFP_KERNEL,
-        )
-        .map_err(Into::into)
+        ))
     }
 
     /// Builds the instance over the VIO device and the message buffers `pseries.c`
@@ -249,29 +275,33 @@ impl Instance {
     ) -> Result<KBox<Instance>> {
         let (bufs_ptr, bufs_len, bufs_cap) = bufs.into_raw_parts();
         // An error return from here on drops `reclaim`, which frees what it records.
-        let mut reclaim = Reclaim {
+        let reclaim = Reclaim {
             local_bufs: Some((bufs_ptr, bufs_len, bufs_cap)),
-            ..Reclaim::default()
         };
         // SAFETY: the initialised elements of the vector just taken apart; freed by
         // `Reclaim::drop` only, after every user of the slice is gone.
         let local_bufs: &'static [LocalBuf] =
             unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
-        let vmc = Vmc::new(hv, &WAIT_QUEUES, &crate::bh::TIMERS, params, local_bufs)
-            .map_err(|_| EINVAL)?;
-        let vmc_ptr = KBox::into_raw(KBox::new(vmc, GFP_KERNEL)?);
-        reclaim.vmc = Some(vmc_ptr);
-        // SAFETY: just leaked; freed by `Reclaim::drop` only.
-        let vmc: &'static KVmc = unsafe { &*vmc_ptr };
-        // On failure the `Instance` being built is dropped, and its `reclaim` with it.
-        KBox::new(
+        let vmc = Vmc::new(
+            hv,
+            &WAIT_QUEUES,
+            &crate::bh::TIMERS,
+            params,
+            local_bufs,
+            &CORE_STATE,
+        )
+        .map_err(|_| EINVAL)?;
+        // Allocated before the core is claimed: nothing can fail after the claim (the
+        // caller's own claim says this is the load's one probe).
+        let instance = KBox::<Instance>::new_uninit(GFP_KERNEL)?;
+        let vmc = claim_core(vmc)?;
+        Ok(KBox::write(
+            instance,
             Instance {
                 vmc,
                 _reclaim: reclaim,
             },
-            GFP_KERNEL,
-        )
-        .map_err(Into::into)
+        ))
     }
 
     /// Makes the instance the one the file operations and the interrupt use, then

@@ -74,6 +74,7 @@ use ibmvmc::wire::Status;
 use ibmvmc::wire::VmcMessage;
 use ibmvmc::wire::CRQ_ENTRY_SIZE;
 use ibmvmc::wire::PROTOCOL_VERSION;
+use ibmvmc::CoreState;
 use ibmvmc::Errno;
 use ibmvmc::File;
 use ibmvmc::LocalBuf;
@@ -629,6 +630,7 @@ fn run(which: Which, pool: u16, len: usize, n: u64, quiet: bool) -> Result<(), S
         BenchTimers,
         params,
         local,
+        Box::leak(Box::new(CoreState::new())),
     ) {
         Ok(vmc) => vmc,
         Err(e) => return err(format!("Vmc::new: {e:?}")),

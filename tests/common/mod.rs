@@ -15,6 +15,7 @@ use ibmvmc::hv::Timers;
 use ibmvmc::hv::Waiters;
 use ibmvmc::state::ConnState;
 use ibmvmc::state::DriverState;
+use ibmvmc::CoreState;
 use ibmvmc::Errno;
 use ibmvmc::File;
 use ibmvmc::LocalBuf;
@@ -171,7 +172,8 @@ impl Rig {
         let wakes: &'static Wakes = leak(Wakes::default());
         let clock: &'static Clock = leak(Clock::default());
         let vmc: &'static TestVmc =
-            leak(Vmc::new(sim, wakes, clock, params, local).unwrap_or_else(|_| panic!("vmc")));
+            leak(Vmc::new(sim, wakes, clock, params, local, leak(CoreState::new()))
+                .unwrap_or_else(|_| panic!("vmc")));
         let pending: &'static AtomicBool = leak(AtomicBool::new(false));
         let exec = leak(Executor::new(Pender::new(
             pend,

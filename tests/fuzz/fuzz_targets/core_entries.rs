@@ -31,6 +31,7 @@ use ibmvmc::wire::Capabilities;
 use ibmvmc::wire::CrqRepr;
 use ibmvmc::wire::Status;
 use ibmvmc::wire::VmcMessage;
+use ibmvmc::CoreState;
 use ibmvmc::Errno;
 use ibmvmc::File;
 use ibmvmc::LocalBuf;
@@ -296,6 +297,9 @@ fn check(vmc: &Vmc<FuzzDevice, NoWaiters, FuzzClock>) {
     }
 }
 
+/// The core's protocol state, one driver at a time.
+static STATE: CoreState = CoreState::new();
+
 fuzz_target!(|data: &[u8]| {
     let (params, _) = Params::clamped(16, 2, 4096);
     let dev = FuzzDevice {
@@ -308,6 +312,8 @@ fuzz_target!(|data: &[u8]| {
         FuzzClock::default(),
         params,
         local_buffers(&params),
+        // Fresh again each time: the previous input's driver was dropped.
+        &STATE,
     ) {
         Ok(vmc) => vmc,
         Err(_) => return,
