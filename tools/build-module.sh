@@ -8,6 +8,9 @@
 # default: the PowerVM simulator, what the test VMs load) or pseries (the real VIO
 # device; ppc64le only). Each backend has its own output directory (sim keeps the
 # plain per-kernel one, pseries adds "-pseries"), so both ppc64le variants coexist.
+# $IBMVMC_DEBUG=1 makes a debug build (the load-time self-test and the VM runner's fault
+# knobs, see /Kbuild; directory suffix "-debug"), 0 a normal one. The default is what the
+# tests load: debug for the simulator, normal for pseries (the build that gets installed).
 # Prints the path of the .ko on stdout.
 source "$(dirname "$0")/lib.sh"
 usage="usage: build-module.sh x86_64|ppc64le [sim|pseries] [make args...]"
@@ -22,6 +25,15 @@ case $backend in
     pseries) suffix=-pseries
         [ "$arch" = ppc64le ] || die "the pseries backend is ppc64le only" ;;
     *) die "unknown backend '$backend' ($usage)" ;;
+esac
+case $backend in
+    sim) debug=${IBMVMC_DEBUG:-1} ;;
+    pseries) debug=${IBMVMC_DEBUG:-0} ;;
+esac
+case $debug in
+    1) suffix=$suffix-debug ;;
+    0) ;;
+    *) die "IBMVMC_DEBUG must be 0 or 1, not '$debug'" ;;
 esac
 STEP="module-$arch$suffix"
 
@@ -38,7 +50,7 @@ mkdir -p "$out"
 # kernel's own powerpc -Ctarget-feature flags name no source file and do not count.)
 start=$(date +%s)
 make -C "$kdir" M="$REPO" MO="$out" "${vars[@]}" CLIPPY=1 CLIPPY_DRIVER=/usr/bin/clippy-driver \
-    IBMVMC_BACKEND="$backend" -j"$(nproc)" "$@" modules 2>&1 | tee "$out/build.log" >&2
+    IBMVMC_BACKEND="$backend" IBMVMC_DEBUG="$debug" -j"$(nproc)" "$@" modules 2>&1 | tee "$out/build.log" >&2
 [ "${PIPESTATUS[0]}" = 0 ] || die "module build failed"
 own=$(awk -v repo="$REPO/src/" '
     index($0, repo) && /: (warning|error):/ { print; next }

@@ -88,12 +88,13 @@ pub(crate) fn stop() {
     // A pend checks the stopped flag, then queues the work: two steps, so a pend that
     // checked before the flag was set could queue after a plain cancel. Every pend
     // runs in a context that is waited for here, between the flag and the cancel: the
-    // irq_works (self-test, simulator, trace), the timers' hrtimer callbacks, the
+    // irq_works (self-test in a debug build, simulator, trace), the timers' hrtimer callbacks, the
     // bottom half itself (cancel_work_sync() also cancels a work queued by its own
     // run). The pseries interrupt is freed by remove, before this. (A raw lock around
     // check and queue was tried first; it coincided with an intermittent "init exited
     // with irqs disabled" BUG on ppc64le and was not kept.)
     ffi::bh_refuse();
+    #[cfg(ibmvmc_debug)]
     ffi::test_irq_sync();
     ffi::sim_irq_sync();
     ffi::trace_sync();

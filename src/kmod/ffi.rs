@@ -17,18 +17,26 @@ mod raw {
         pub(super) fn ibmvmc_bh_pend();
         pub(super) fn ibmvmc_bh_refuse();
         pub(super) fn ibmvmc_bh_cancel();
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_in_bh() -> bool;
         pub(super) fn ibmvmc_timers_init();
         pub(super) fn ibmvmc_timer_arm(slot: c_uint, delay_us: u64);
         pub(super) fn ibmvmc_timer_disarm(slot: c_uint);
         pub(super) fn ibmvmc_timers_sync();
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_test_irq_raise();
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_test_irq_sync();
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_in_hardirq() -> bool;
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_selftest_done();
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_selftest_wait(ms: c_uint) -> bool;
         pub(super) fn ibmvmc_now_ns() -> u64;
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_inject_splat();
+        #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_inject_leak();
         pub(super) fn ibmvmc_param_buf_pool_size() -> c_int;
         pub(super) fn ibmvmc_param_max_hmcs() -> c_int;
@@ -120,36 +128,42 @@ pub(crate) fn bh_cancel() {
     unsafe { raw::ibmvmc_bh_cancel() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Whether the caller runs in softirq context (the BH workqueue).
 pub(crate) fn in_bh() -> bool {
     // SAFETY: reads the preempt count only.
     unsafe { raw::ibmvmc_in_bh() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Queues the test interrupt (a hard irq_work). Any context.
 pub(crate) fn test_irq_raise() {
     // SAFETY: irq_work_queue() on a static irq_work is safe in any context.
     unsafe { raw::ibmvmc_test_irq_raise() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Waits until the test interrupt is not running. Process context.
 pub(crate) fn test_irq_sync() {
     // SAFETY: irq_work_sync() may sleep; callers are module init/exit.
     unsafe { raw::ibmvmc_test_irq_sync() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Whether the caller runs in hard-IRQ context.
 pub(crate) fn in_hardirq() -> bool {
     // SAFETY: reads the preempt count only.
     unsafe { raw::ibmvmc_in_hardirq() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Completes the self-test completion. Any context.
 pub(crate) fn selftest_done() {
     // SAFETY: complete() on a static completion is safe in any context.
     unsafe { raw::ibmvmc_selftest_done() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Waits up to `ms` for `selftest_done`. Process context (sleeps).
 pub(crate) fn selftest_wait(ms: u32) -> bool {
     // SAFETY: sleeping wait, called from module init.
@@ -162,12 +176,14 @@ pub(crate) fn now_ns() -> u64 {
     unsafe { raw::ibmvmc_now_ns() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Emits a kernel WARNING on purpose (debug parameter `inject_splat`).
 pub(crate) fn inject_splat() {
     // SAFETY: WARN() is safe in process context.
     unsafe { raw::ibmvmc_inject_splat() }
 }
 
+#[cfg(ibmvmc_debug)]
 /// Leaks one 16 KiB allocation on purpose (debug parameter `inject_leak`).
 pub(crate) fn inject_leak() {
     // SAFETY: kmalloc() and printk in process context; the leak is the point.

@@ -24,14 +24,34 @@ mod instance;
 mod platform;
 #[cfg(ibmvmc_pseries)]
 mod pseries;
+#[cfg(ibmvmc_debug)]
 mod selftest;
 mod trace;
 
+// A normal build: what gets installed.
+#[cfg(not(ibmvmc_debug))]
 module! {
     type: IbmVmc,
     name: "ibmvmc",
     authors: ["ibmvmc-rs developers"],
     description: "IBM Virtual Management Channel (Rust)",
+    license: "GPL",
+    params: {
+        bh_mode: u32 {
+            default: 1,
+            description: "Where the executor runs: 1 = high-priority workqueue (default), 0 = BH workqueue (softirq)",
+        },
+    },
+}
+
+// A debug build (Kbuild IBMVMC_DEBUG=1, what the VM tests load): the load-time self-test
+// and the VM runner's fault knobs.
+#[cfg(ibmvmc_debug)]
+module! {
+    type: IbmVmc,
+    name: "ibmvmc",
+    authors: ["ibmvmc-rs developers"],
+    description: "IBM Virtual Management Channel (Rust), debug build: load-time self-test, fault knobs",
     license: "GPL",
     params: {
         bh_mode: u32 {
@@ -64,6 +84,11 @@ struct IbmVmc {
 const BACKEND: &str = "simulator";
 #[cfg(ibmvmc_pseries)]
 const BACKEND: &str = "pseries";
+/// Which build this is, for the log.
+#[cfg(ibmvmc_debug)]
+const BUILD: &str = ", debug build";
+#[cfg(not(ibmvmc_debug))]
+const BUILD: &str = "";
 
 impl kernel::Module for IbmVmc {
     fn init(_module: &'static ThisModule) -> Result<Self> {
@@ -77,13 +102,16 @@ impl kernel::Module for IbmVmc {
             #[cfg(ibmvmc_pseries)]
             vio_registered: false,
         };
-        if module_parameters::inject_splat.value() {
-            ffi::inject_splat();
+        #[cfg(ibmvmc_debug)]
+        {
+            if module_parameters::inject_splat.value() {
+                ffi::inject_splat();
+            }
+            if module_parameters::inject_leak.value() {
+                ffi::inject_leak();
+            }
+            selftest::run(bh_mode)?;
         }
-        if module_parameters::inject_leak.value() {
-            ffi::inject_leak();
-        }
-        selftest::run(bh_mode)?;
 
         let (pool, hmcs, mtu) = ffi::params();
         let (params, clamped) = ibmvmc::Params::clamped(pool, hmcs, mtu);
@@ -114,11 +142,12 @@ impl kernel::Module for IbmVmc {
             this.vio_registered = true;
         }
         pr_info!(
-            "/dev/ibmvmc ready: buf_pool_size={} max_hmcs={} max_mtu={}, {} backend, trace {} id {}\n",
+            "/dev/ibmvmc ready: buf_pool_size={} max_hmcs={} max_mtu={}, {} backend{}, trace {} id {}\n",
             params.buf_pool_size(),
             params.max_hmcs(),
             params.max_mtu(),
             BACKEND,
+            BUILD,
             ibmvmc::trace::level().name(),
             Hex(&ffi::trace_id())
         );

@@ -18,7 +18,9 @@ use ibmvmc::trace::Sink;
 
 use crate::ffi;
 
-/// The embassy-sync raw mutex the module uses everywhere.
+/// The embassy-sync raw mutex of the glue's own statics (the debug build's self-test;
+/// the core names the same type itself).
+#[cfg(ibmvmc_debug)]
 pub(crate) type KernelRawMutex = embassy_sync::blocking_mutex::raw::CriticalSectionRawMutex;
 
 struct KernelCriticalSection;

@@ -100,10 +100,12 @@ void ibmvmc_bh_cancel(void)
 	cancel_work_sync(&ibmvmc_bh_work);
 }
 
+#ifdef IBMVMC_DEBUG
 bool ibmvmc_in_bh(void)
 {
 	return in_serving_softirq();
 }
+#endif /* IBMVMC_DEBUG */
 
 /*
  * The core's timers (ibmvmc::Timers): one hrtimer per slot. The callback runs in hard-IRQ
@@ -149,6 +151,7 @@ void ibmvmc_timers_sync(void)
 		hrtimer_cancel(&ibmvmc_timers[i]);
 }
 
+#ifdef IBMVMC_DEBUG
 /*
  * A stand-in for the CRQ interrupt: a hard irq_work runs its callback in hard-IRQ
  * context, so the code it wakes meets the constraints of the real VIO interrupt.
@@ -169,6 +172,7 @@ void ibmvmc_test_irq_sync(void)
 {
 	irq_work_sync(&ibmvmc_test_irq);
 }
+#endif /* IBMVMC_DEBUG */
 
 /*
  * The simulator's "CRQ interrupt": like the real VIO interrupt it runs in hard-IRQ
@@ -191,6 +195,7 @@ void ibmvmc_sim_irq_sync(void)
 	irq_work_sync(&ibmvmc_sim_irq);
 }
 
+#ifdef IBMVMC_DEBUG
 bool ibmvmc_in_hardirq(void)
 {
 	return in_hardirq();
@@ -209,13 +214,19 @@ bool ibmvmc_selftest_wait(unsigned int ms)
 	return wait_for_completion_timeout(&ibmvmc_selftest_completion,
 					   msecs_to_jiffies(ms)) != 0;
 }
+#endif /* IBMVMC_DEBUG */
 
 u64 ibmvmc_now_ns(void)
 {
 	return ktime_get_ns();
 }
 
-/* Debug hook for the VM runner's own test: a splat it must catch. */
+#ifdef IBMVMC_DEBUG
+/*
+ * The debug build's knobs (Kbuild IBMVMC_DEBUG=1), for the VM runner's own tests. A
+ * normal build has neither: with panic_on_warn=1 the WARN would take the machine down.
+ * inject_splat: a splat the runner must catch.
+ */
 void ibmvmc_inject_splat(void)
 {
 	WARN(1, "ibmvmc: splat injected on purpose (inject_splat=1)\n");
@@ -236,3 +247,4 @@ void ibmvmc_inject_leak(void)
 	/* %p prints a hashed value: the pointer is used, and no reference survives. */
 	pr_info("ibmvmc: leaking 16 KiB on purpose (inject_leak=1): %p\n", p);
 }
+#endif /* IBMVMC_DEBUG */

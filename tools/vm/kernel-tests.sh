@@ -78,6 +78,17 @@ if [ "$arch" = ppc64le ]; then
     # (tools/qemu): the same kinds of test as the simulator build, with the
     # simulated hypervisor behind the device and vmc_hvctl.ko as the fault channel.
     pseries_ko=$("$REPO/tools/build-module.sh" ppc64le pseries)
+    # The pseries build is a normal one (what gets installed): no debug knob in it, and
+    # the debug build has them (Kbuild IBMVMC_DEBUG).
+    # (.modinfo's NUL-separated "parm=NAME:description" strings, read as modinfo does)
+    parms() { tr '\0' '\n' <"$1" | sed -n 's/^parm=\([a-z_]*\):.*/\1/p' | sort -u | tr '\n' ' '; }
+    p=$(parms "$pseries_ko")
+    case " $p" in *" inject_"*) die "the normal (pseries) build has debug parameters: $p" ;; esac
+    case " $p" in *" bh_mode "*) ;; *) die "the pseries build lacks bh_mode: $p" ;; esac
+    case " $(parms "$ko")" in
+        *" inject_leak "*" inject_splat "*) ;;
+        *) die "the debug (simulator) build lacks its fault knobs: $(parms "$ko")" ;;
+    esac
     qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
     mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
     vmc=(--qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc --file "${kit[0]}")
