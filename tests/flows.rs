@@ -17,9 +17,9 @@ use ibmvmc::Errno;
 use ibmvmc::File;
 use ibmvmc::LocalBuf;
 use ibmvmc::Params;
+use ibmvmc::Readiness;
 use ibmvmc::SetupError;
 use ibmvmc::Vmc;
-use ibmvmc::Readiness;
 use ibmvmc_sim::SimConfig;
 
 #[test]

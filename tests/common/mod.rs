@@ -171,9 +171,10 @@ impl Rig {
         let local: &'static [LocalBuf] = local.leak();
         let wakes: &'static Wakes = leak(Wakes::default());
         let clock: &'static Clock = leak(Clock::default());
-        let vmc: &'static TestVmc =
-            leak(Vmc::new(sim, wakes, clock, params, local, leak(CoreState::new()))
-                .unwrap_or_else(|_| panic!("vmc")));
+        let vmc: &'static TestVmc = leak(
+            Vmc::new(sim, wakes, clock, params, local, leak(CoreState::new()))
+                .unwrap_or_else(|_| panic!("vmc")),
+        );
         let pending: &'static AtomicBool = leak(AtomicBool::new(false));
         let exec = leak(Executor::new(Pender::new(
             pend,
