@@ -3,7 +3,7 @@
 # Echo round trips through /dev/ibmvmc (simulator backend) next to a pipe ping-pong
 # between two processes, measured in the same boot of the x86_64 test VM
 # (tests/vm/vmc_bench.c via tests/vm/bench.plan: default load, trace_level=off and debug,
-# the default again, bh_mode=0). Numbers, not a test: TCG emulation,
+# the default again, bh_mode=1). Numbers, not a test: TCG emulation,
 # a debug kernel (KASAN, lockdep, kmemleak), so read the ratio, not the absolutes.
 #   tools/bench-vm.sh
 source "$(dirname "$0")/lib.sh"

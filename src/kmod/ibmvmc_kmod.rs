@@ -38,8 +38,8 @@ module! {
     license: "GPL",
     params: {
         bh_mode: u32 {
-            default: 1,
-            description: "Where the executor runs: 1 = high-priority workqueue (default), 0 = BH workqueue (softirq)",
+            default: 0,
+            description: "Where the executor runs: 0 = BH workqueue (softirq, default), 1 = high-priority workqueue",
         },
     },
 }
@@ -55,8 +55,8 @@ module! {
     license: "GPL",
     params: {
         bh_mode: u32 {
-            default: 1,
-            description: "Where the executor runs: 1 = high-priority workqueue (default), 0 = BH workqueue (softirq)",
+            default: 0,
+            description: "Where the executor runs: 0 = BH workqueue (softirq, default), 1 = high-priority workqueue",
         },
         inject_splat: bool {
             default: false,
