@@ -22,8 +22,10 @@
 //! MTU), because the check that the session is still current and those hcalls must be
 //! one step, or a message of a reset session could reach the next one; none of these
 //! sleeps. It is never held across an inbound H_COPY_RDMA, a copy to or from user
-//! space, a wake, or anything that takes it again. (The cost, interrupts off for one
-//! outbound RDMA of up to an MTU on one global lock, has not been measured yet.)
+//! space, a wake, or anything that takes it again. The cost, interrupts off for one
+//! outbound RDMA of up to an MTU and a Signal on one global lock, is measured by
+//! `tools/bench-pseries.sh` (debugfs `stats`: `write_locked*`; figures in
+//! `tools/BENCHMARKS.md`).
 
 use core::future::Future;
 use core::pin::Pin;
