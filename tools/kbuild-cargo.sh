@@ -4,7 +4,8 @@
 # the kernel's target, with the kernel's rustc and the module flags Kbuild computed, from
 # the vendored sources in src/kcrates/vendor. Produces, next to OUT:
 #   OUT            one relocatable object with every crate's code (ld -r of the rlibs),
-#   OUT.flags      rustc arguments (--extern, -L) for the glue crate that uses them.
+#   OUT.flags      rustc arguments (--extern, -L) for the glue crate that uses them,
+#   .OUT.cmd       the Kbuild command file modpost looks for.
 # usage: kbuild-cargo.sh OUT TARGET LD      (RUSTFLAGS and IBMVMC_BACKEND in the environment)
 # IBMVMC_BACKEND=sim (the default) adds the simulator crate (feature `sim`); pseries
 # builds without it.
@@ -86,3 +87,9 @@ mapfile -t objs < <(find "$work" -name '*.o' | sort)
 for f in "$out" "$outdir/kcrates.o.flags"; do
     if cmp -s "$f.tmp" "$f"; then rm -f "$f.tmp"; else mv -f "$f.tmp" "$f"; fi
 done
+
+# Kbuild's .cmd file for OUT: modpost reads one for every object of a module that has a
+# version (MODULE_VERSION, for its srcversion), and only Kbuild's if_changed rules write
+# them. Cargo tracks this object's sources itself, so the file names the command alone.
+printf 'savedcmd_%s := %s\n' "$out" "bash tools/kbuild-cargo.sh $out $target $ld" \
+    >"$outdir/.$(basename "$out").cmd"

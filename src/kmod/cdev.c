@@ -38,6 +38,14 @@ static int max_mtu = 4096;
 module_param(max_mtu, int, 0444);
 MODULE_PARM_DESC(max_mtu, "Largest message in bytes (4096..16384, default 4096)");
 
+MODULE_VERSION(IBMVMC_VERSION);
+#ifdef IBMVMC_SIM
+/* modinfo -F backend: unmistakable for an administrator. */
+MODULE_INFO(backend, "simulator (tests only: no PowerVM hypervisor behind /dev/ibmvmc)");
+#else
+MODULE_INFO(backend, "pseries");
+#endif
+
 int ibmvmc_param_buf_pool_size(void) { return buf_pool_size; }
 int ibmvmc_param_max_hmcs(void) { return max_hmcs; }
 int ibmvmc_param_max_mtu(void) { return max_mtu; }

@@ -141,6 +141,8 @@ impl kernel::Module for IbmVmc {
             pseries::register()?;
             this.vio_registered = true;
         }
+        #[cfg(ibmvmc_sim)]
+        pr_warn!("simulator build: /dev/ibmvmc is backed by a hypervisor simulated inside this module, not by PowerVM (for tests and development)\n");
         pr_info!(
             "/dev/ibmvmc ready: buf_pool_size={} max_hmcs={} max_mtu={}, {} backend{}, trace {} id {}\n",
             params.buf_pool_size(),

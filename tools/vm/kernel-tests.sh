@@ -85,10 +85,15 @@ if [ "$arch" = ppc64le ]; then
     p=$(parms "$pseries_ko")
     case " $p" in *" inject_"*) die "the normal (pseries) build has debug parameters: $p" ;; esac
     case " $p" in *" bh_mode "*) ;; *) die "the pseries build lacks bh_mode: $p" ;; esac
-    case " $(parms "$ko")" in
-        *" inject_leak "*" inject_splat "*) ;;
-        *) die "the debug (simulator) build lacks its fault knobs: $(parms "$ko")" ;;
-    esac
+    for knob in inject_leak inject_splat; do
+        case " $(parms "$ko")" in *" $knob "*) ;;
+            *) die "the debug (simulator) build lacks $knob: $(parms "$ko")" ;; esac
+    done
+    # Which backend a .ko is, and its version, for an administrator (modinfo -F).
+    field() { tr '\0' '\n' <"$1" | sed -n "s/^$2=//p" | head -1; }
+    case $(field "$ko" backend) in simulator*) ;; *) die "the simulator build does not say so in modinfo" ;; esac
+    [ "$(field "$pseries_ko" backend)" = pseries ] || die "the pseries build's modinfo backend is not pseries"
+    [ -n "$(field "$pseries_ko" version)" ] || die "no version in the pseries build's modinfo"
     qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
     mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
     vmc=(--qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc --file "${kit[0]}")
