@@ -335,18 +335,22 @@ static void print_log_tail(void)
 	unsigned long head = atomic_load(&sh->log_head), i;
 	unsigned long from = head > LOG_TAIL ? head - LOG_TAIL : 0;
 
-	printf("op log, last %lu of %lu (time, pid/tid, op, file, argument, pointer -> result):\n",
+	printf("op log, last %lu of %lu: time, pid/tid, op, #file, argument (length, ioctl, flags, kind), pointer -> result\n",
 	       head - from, head);
 	for (i = from; i < head; i++) {
 		struct logent *e = &sh->log[i % LOG_CAP];
-		int ioctl_like = e->op == OP_IOCTL;
+		char arg[24];
 
-		printf("  +%llu.%06llu %d/%d %s #%u %s%lx %s -> %lld %s %s\n",
+		if (e->op == OP_IOCTL)
+			snprintf(arg, sizeof(arg), "0x%08x", (unsigned int)e->arg);
+		else
+			snprintf(arg, sizeof(arg), "%lld", (long long)e->arg);
+		printf("  +%llu.%06llu %d/%d %s #%u %s %s -> %lld%s%s%s%s\n",
 		       (unsigned long long)(e->t_us / 1000000), (unsigned long long)(e->t_us % 1000000),
-		       e->pid, e->tid, e->op < OP_LOG_KINDS ? op_names[e->op] : "?", e->fd_id,
-		       ioctl_like ? "0x" : "", (long)e->arg,
+		       e->pid, e->tid, e->op < OP_LOG_KINDS ? op_names[e->op] : "?", e->fd_id, arg,
 		       e->ptr >= 0 && e->ptr < P_KINDS ? ptr_names[e->ptr] : "-",
-		       (long long)e->ret, e->ret < 0 ? errno_name(e->err) : "", e->note);
+		       (long long)e->ret, e->ret < 0 ? " " : "", e->ret < 0 ? errno_name(e->err) : "",
+		       e->note[0] ? " " : "", e->note);
 	}
 }
 
@@ -444,16 +448,18 @@ static struct desc *desc_get(uint32_t id)
 	return id && d->id == id ? d : NULL;
 }
 
+/* A new file's id: one whose entry (id modulo DESC_CAP) no open file uses. */
 static uint32_t desc_new(int nonblock)
 {
 	struct desc *d;
 	uint32_t id;
+	int tries = 0;
 
 	lock_sh();
-	id = ++sh->next_fd_id;
-	if (!id)
+	do {
 		id = ++sh->next_fd_id;
-	d = &sh->descs[id % DESC_CAP];
+		d = &sh->descs[id % DESC_CAP];
+	} while (!id || (d->id && !d->closed && ++tries < DESC_CAP));
 	memset(d, 0, sizeof(*d));
 	d->id = id;
 	d->nonblock = !!nonblock;
