@@ -7,6 +7,8 @@
 #      x86_64:  session.plan (C select() client, Rust poll() client, errno contract),
 #               two.plan (two sessions, wake-up isolation), stress.plan (processes,
 #               thousands of messages, transport events at random moments),
+#               fuzz.plan (random file operations from processes and threads under
+#               random simulator faults: errno contract, every message accounted for),
 #               remove.plan (device removal wakes blocked readers with an error;
 #               unload is refused while files are open), params.plan (parameters
 #               out of range: clamped with a warning, shown as used, read-only),
@@ -63,7 +65,7 @@ proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
 
 case $arch in
-    x86_64) plans=(session two stress remove params trace) ;;
+    x86_64) plans=(session two stress remove params trace fuzz) ;;
     ppc64le) plans=(session-ppc64le) ;;
 esac
 for plan in "${plans[@]}"; do
