@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs everything the kernel side needs on a fresh Debian 12 machine, idempotently:
-# Debian packages (rustc-web 1.96, clang 19, QEMU, the ppc64le cross binutils), bindgen-cli
+# Debian packages (rustc-web 1.96, clang 19, QEMU, the ppc64le cross binutils,
+# the i686 cross compiler for the 32-bit compat client), bindgen-cli
 # from crates.io, and the Linux 7.3 source from Debian 13's backports suite.
 source "$(dirname "$0")/lib.sh"
 STEP=toolchain
@@ -14,6 +15,7 @@ APT_PKGS=(
     flex bison bc libelf-dev libssl-dev cpio kmod xz-utils zstd
     qemu-system-x86 qemu-system-ppc
     gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
+    gcc-i686-linux-gnu libc6-dev-i386-cross
     valgrind
 )
 

@@ -50,6 +50,15 @@ for c in "$REPO"/tests/vm/*.c; do
     progs+=(--prog "$p")
 done
 
+# The 32-bit clients of compat.plan: the same programs, i686 (IA32 emulation).
+if [ "$arch" = x86_64 ]; then
+    for p in vmc_example vmc_session vmc_errno vmc_two; do
+        i686-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" \
+            -o "$bin/$p-32" "$REPO/tests/vm/$p.c"
+        progs+=(--prog "$bin/$p-32")
+    done
+fi
+
 # The Rust poll() client (tools/ibmvmc-cli), static; only x86_64 has a Rust target.
 if [ "$arch" = x86_64 ]; then
     RUSTFLAGS='-C target-feature=+crt-static' cargo build --quiet --release -p ibmvmc-cli \
@@ -65,7 +74,7 @@ proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
 
 case $arch in
-    x86_64) plans=(session two stress remove params trace fuzz) ;;
+    x86_64) plans=(session two stress remove params trace fuzz compat) ;;
     ppc64le) plans=(session-ppc64le) ;;
 esac
 for plan in "${plans[@]}"; do
