@@ -89,6 +89,8 @@ if [ "$arch" = ppc64le ]; then
     # (tools/qemu): the same kinds of test as the simulator build, with the
     # simulated hypervisor behind the device and vmc_hvctl.ko as the fault channel.
     pseries_ko=$("$REPO/tools/build-module.sh" ppc64le pseries)
+    # Installed like a kernel driver: updates/, depmod, the device's modalias resolves.
+    "$REPO/tools/check-install.sh"
     # The pseries build is a normal one (what gets installed): no debug knob in it, and
     # the debug build has them (Kbuild IBMVMC_DEBUG).
     # (.modinfo's NUL-separated "parm=NAME:description" strings, read as modinfo does)
