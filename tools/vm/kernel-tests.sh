@@ -119,6 +119,9 @@ if [ "$arch" = ppc64le ]; then
             --expect-log 'ibmvmc [0-9a-f]+: probe: unit address' \
             --expect-log 'VMC device ready'
     done
+    # The probe failing at each of its allocations in turn (failslab, fail-nth).
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/pseries-failprobe.plan" --ko "$pseries_ko" \
+        "${progs[@]}" "${vmc[@]}" --out "$REPO/target/vm/$arch/pseries-failprobe"
     "$REPO/tools/vm/check-trace.sh" "$pseries_ko" "$REPO/target/vm/$arch/pseries" \
         "$REPO/tests/vm/trace-pseries.expect"
     # The upstream C driver beside ours, same boot, same device: the table decides.
