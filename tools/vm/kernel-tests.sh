@@ -75,7 +75,7 @@ grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&
 
 case $arch in
     x86_64) plans=(session two stress remove params trace fuzz compat) ;;
-    ppc64le) plans=(session-ppc64le) ;;
+    ppc64le) plans=(session-ppc64le failalloc) ;;
 esac
 for plan in "${plans[@]}"; do
     "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/$plan.plan" --ko "$ko" "${progs[@]}" \
