@@ -12,7 +12,7 @@
  * The operations: open of /dev/ibmvmc (and close), SETHMCID on an open file, a session's
  * write and read, open and read of each debugfs trace file, read of debugfs stats and
  * state, a command to debugfs sim. Needs CONFIG_FAILSLAB and
- * CONFIG_FAULT_INJECTION_DEBUG_FS (the ppc64le test kernel) and the simulator build.
+ * CONFIG_FAULT_INJECTION_DEBUG_FS (both test kernels) and the simulator build.
  * (Module load is not among them: with the loader's own allocations failing, the
  * kernel's slab sheaves corrupt memory on their own, see vmc_failprobe.c.)
  */

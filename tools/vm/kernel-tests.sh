@@ -74,7 +74,7 @@ proof='ibmvmc: crates ok: embassy-sync Channel sum=36 received=8 producer_waits=
 grep -h 'ibmvmc:' "$REPO/target/vm/$arch/load/dmesg.log" | sed 's/^<[0-9]>//' >&2
 
 case $arch in
-    x86_64) plans=(session two stress remove race params trace fuzz compat) ;;
+    x86_64) plans=(session two stress remove race params trace fuzz compat failalloc) ;;
     ppc64le) plans=(session-ppc64le failalloc) ;;
 esac
 for plan in "${plans[@]}"; do
