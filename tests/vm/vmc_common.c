@@ -290,6 +290,19 @@ static __maybe_unused void ensure_debugfs(void)
 	mount("debugfs", VMC_DEBUGFS, "debugfs", 0, NULL);
 }
 
+/* Writes string s to file path (a sysfs, debugfs or procfs knob). 0, or -errno. */
+static __maybe_unused int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
 /*
  * One command to the simulator: the x86_64 module's debugfs file, else QEMU's
  * spapr-vmc device through vmc_hvctl.ko. 0, or -errno.

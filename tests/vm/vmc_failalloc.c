@@ -21,18 +21,6 @@
 
 #define MAX_N 200
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
 /*
  * /proc/thread-self/fail-nth, opened once: opening it between arming and reading it back
  * would itself allocate, and consume the armed fault.
@@ -163,7 +151,7 @@ static int do_sim(int *fd)
 {
 	*fd = -1;
 	/* Always accepted (releases answers not held): the write path alone is tested. */
-	return write_str(VMC_DEBUGFS "/ibmvmc/sim", "hold 0");
+	return write_file(VMC_DEBUGFS "/ibmvmc/sim", "hold 0");
 }
 
 static const struct op ops[] = {
@@ -206,8 +194,8 @@ int main(void)
 
 	ensure_debugfs();
 	/* GFP_KERNEL allocations too, and no stack dump per injected failure. */
-	if (write_str(VMC_DEBUGFS "/failslab/ignore-gfp-wait", "N") ||
-	    write_str(VMC_DEBUGFS "/failslab/verbose", "0")) {
+	if (write_file(VMC_DEBUGFS "/failslab/ignore-gfp-wait", "N") ||
+	    write_file(VMC_DEBUGFS "/failslab/verbose", "0")) {
 		printf("vmc_failalloc: FAIL no failslab in debugfs (CONFIG_FAILSLAB?)\n");
 		return 1;
 	}

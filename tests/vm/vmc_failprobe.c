@@ -24,18 +24,6 @@
 
 #define MAX_N 500
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
 static long read_long(const char *path)
 {
 	char buf[32] = "";
@@ -117,12 +105,12 @@ int main(int argc, char **argv)
 	snprintf(bind, sizeof(bind), "/sys/bus/vio/drivers/%s/bind", argv[2]);
 	ensure_debugfs();
 	/* GFP_KERNEL allocations too, and no stack dump per injected failure. */
-	if (write_str(VMC_DEBUGFS "/failslab/ignore-gfp-wait", "N") ||
-	    write_str(VMC_DEBUGFS "/failslab/verbose", "0")) {
+	if (write_file(VMC_DEBUGFS "/failslab/ignore-gfp-wait", "N") ||
+	    write_file(VMC_DEBUGFS "/failslab/verbose", "0")) {
 		printf("vmc_failprobe: FAIL no failslab in debugfs (CONFIG_FAILSLAB?)\n");
 		return 1;
 	}
-	if (write_str("/sys/bus/vio/drivers_autoprobe", "0")) {
+	if (write_file("/sys/bus/vio/drivers_autoprobe", "0")) {
 		printf("vmc_failprobe: FAIL cannot turn the VIO bus's autoprobe off\n");
 		return 1;
 	}
@@ -136,14 +124,14 @@ int main(int argc, char **argv)
 		printf("vmc_failprobe: N=%d\n", n);
 		fflush(stdout);
 		snprintf(num, sizeof(num), "%d", n);
-		if (write_str("/proc/thread-self/fail-nth", num)) {
+		if (write_file("/proc/thread-self/fail-nth", num)) {
 			printf("vmc_failprobe: FAIL /proc/thread-self/fail-nth: %s\n",
 			       errno_name(errno));
 			return 1;
 		}
-		rc = write_str(bind, unit);
+		rc = write_file(bind, unit);
 		left = read_long("/proc/thread-self/fail-nth");
-		write_str("/proc/thread-self/fail-nth", "0");
+		write_file("/proc/thread-self/fail-nth", "0");
 		if (rc == 0) {
 			/* Bound: the device must come up. */
 			bind_ok++;
@@ -172,7 +160,7 @@ int main(int argc, char **argv)
 		}
 		if (left > 0) {
 			/* The Nth allocation never came: every one before it failed once. */
-			write_str("/sys/bus/vio/drivers_autoprobe", "1");
+			write_file("/sys/bus/vio/drivers_autoprobe", "1");
 			if (rc) {
 				printf("vmc_failprobe: FAIL N=%d: no fault injected, bind %s\n", n,
 				       errno_name(-rc));
