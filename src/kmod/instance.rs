@@ -15,6 +15,7 @@
 //! is built when the device is probed, over message buffers `pseries.c` allocated and
 //! mapped, and freed at module exit like the simulator's.
 
+use core::mem::MaybeUninit;
 use core::sync::atomic::AtomicPtr;
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::Ordering;
@@ -154,10 +155,26 @@ static CORE: StaticCell<KVmc> = StaticCell::new();
 /// overflowed: the init frame was 5.4 KiB while the core was built on the stack).
 static CORE_STATE: CoreState = CoreState::new();
 
-/// Puts `vmc` in [`CORE`]; EBUSY if this load already has its core.
-fn claim_core(vmc: KVmc) -> Result<&'static KVmc> {
+/// Builds the core over `hv` and `local_bufs` and puts it in [`CORE`] (EBUSY if this load
+/// already has its core). The box its instance goes into is allocated before the claim,
+/// so nothing can fail after it.
+fn claim_core(
+    hv: Hv,
+    params: Params,
+    local_bufs: &'static [LocalBuf],
+) -> Result<(KBox<MaybeUninit<Instance>>, &'static KVmc)> {
+    let vmc = Vmc::new(
+        hv,
+        &WAIT_QUEUES,
+        &crate::bh::TIMERS,
+        params,
+        local_bufs,
+        &CORE_STATE,
+    )
+    .map_err(|_| EINVAL)?;
+    let instance = KBox::<Instance>::new_uninit(GFP_KERNEL)?;
     match CORE.try_init(vmc) {
-        Some(vmc) => Ok(vmc),
+        Some(vmc) => Ok((instance, vmc)),
         None => {
             pr_err!("this module load already has its VMC core\n");
             Err(EBUSY)
@@ -243,18 +260,7 @@ impl Instance {
         reclaim.attached = true;
         sim.set_irq(&irq_hook);
 
-        let vmc = Vmc::new(
-            sim,
-            &WAIT_QUEUES,
-            &crate::bh::TIMERS,
-            params,
-            local_bufs,
-            &CORE_STATE,
-        )
-        .map_err(|_| EINVAL)?;
-        // Allocated before the core is claimed: nothing can fail after the claim.
-        let instance = KBox::<Instance>::new_uninit(GFP_KERNEL)?;
-        let vmc = claim_core(vmc)?;
+        let (instance, vmc) = claim_core(sim, params, local_bufs)?;
         Ok(KBox::write(
             instance,
             Instance {
@@ -282,19 +288,8 @@ impl Instance {
         // `Reclaim::drop` only, after every user of the slice is gone.
         let local_bufs: &'static [LocalBuf] =
             unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
-        let vmc = Vmc::new(
-            hv,
-            &WAIT_QUEUES,
-            &crate::bh::TIMERS,
-            params,
-            local_bufs,
-            &CORE_STATE,
-        )
-        .map_err(|_| EINVAL)?;
-        // Allocated before the core is claimed: nothing can fail after the claim (the
-        // caller's own claim says this is the load's one probe).
-        let instance = KBox::<Instance>::new_uninit(GFP_KERNEL)?;
-        let vmc = claim_core(vmc)?;
+        // (The caller's own claim says this is the load's one probe.)
+        let (instance, vmc) = claim_core(hv, params, local_bufs)?;
         Ok(KBox::write(
             instance,
             Instance {
