@@ -38,7 +38,12 @@ while read -r line; do
             log "config: wanted $opt off, got '$(grep "^$opt=" "$out/.config")'"
             missing=1 ;;
     esac
-done < <(cat "${frags[@]}")
+done < <(
+    # what the fragments ask for, the last fragment's line winning for an option
+    # (merge_config.sh's rule): option, then the line, keep the last per option
+    cat "${frags[@]}" | sed -nE 's/^(# )?(CONFIG_[A-Za-z0-9_]+)[= ].*/\2 &/p' |
+        awk '{ o = $1; sub(/^[^ ]+ /, ""); if (!(o in v)) k[n++] = o; v[o] = $0 }
+             END { for (i = 0; i < n; i++) print v[k[i]] }')
 [ $missing = 0 ] || die "config fragments not satisfied (see above)"
 grep -q '^CONFIG_RUST=y' "$out/.config" || die "CONFIG_RUST did not survive"
 

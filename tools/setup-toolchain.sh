@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs everything the kernel side needs on a fresh Debian 12 machine, idempotently:
 # Debian packages (rustc-web 1.96, clang 19, QEMU, the ppc64le cross binutils,
-# the i686 cross compiler for the 32-bit compat client), bindgen-cli
+# the i686 cross compiler for the 32-bit compat client, libdw for the ppc64le kernel's
+# gendwarfksyms, dkms and debhelper for the packages), bindgen-cli
 # from crates.io, and the Linux 7.3 source from Debian 13's backports suite.
 source "$(dirname "$0")/lib.sh"
 STEP=toolchain
@@ -10,13 +11,14 @@ STEP=toolchain
 APT_PKGS=(
     "rustc-web=$RUSTC_WEB_VERSION" "rust-web-src=$RUSTC_WEB_VERSION"
     "libstd-rust-web-dev=$RUSTC_WEB_VERSION" "rustfmt-web=$RUSTC_WEB_VERSION"
-    "rust-web-clippy=$RUSTC_WEB_VERSION"
+    "rust-web-clippy=$RUSTC_WEB_VERSION" "cargo-web=$RUSTC_WEB_VERSION"
     clang-19 lld-19 llvm-19 libclang-19-dev
-    flex bison bc libelf-dev libssl-dev cpio kmod xz-utils zstd
+    flex bison bc libelf-dev libdw-dev libssl-dev openssl cpio kmod xz-utils zstd
     qemu-system-x86 qemu-system-ppc
     gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
     gcc-i686-linux-gnu libc6-dev-i386-cross
     valgrind
+    dkms dh-dkms debhelper dpkg-dev fakeroot
 )
 
 need_apt=0
