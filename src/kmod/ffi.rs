@@ -38,6 +38,8 @@ mod raw {
         pub(super) fn ibmvmc_inject_splat();
         #[cfg(ibmvmc_debug)]
         pub(super) fn ibmvmc_inject_leak();
+        #[cfg(ibmvmc_debug)]
+        pub(super) fn ibmvmc_race_unload(us: c_uint) -> c_int;
         pub(super) fn ibmvmc_param_buf_pool_size() -> c_int;
         pub(super) fn ibmvmc_param_max_hmcs() -> c_int;
         pub(super) fn ibmvmc_param_max_mtu() -> c_int;
@@ -188,6 +190,18 @@ pub(crate) fn inject_splat() {
 pub(crate) fn inject_leak() {
     // SAFETY: kmalloc() and printk in process context; the leak is the point.
     unsafe { raw::ibmvmc_inject_leak() }
+}
+
+#[cfg(ibmvmc_debug)]
+/// Sets up the unload race on purpose (debug parameter `inject_unload_race`): raises
+/// the simulator's interrupt on another CPU, whose pend is then held `us` microseconds
+/// between its check and its queue. Returns that CPU once the pend is being held.
+/// Process context (it sleeps while it waits for the pend).
+pub(crate) fn race_unload(us: u32) -> Result<u32, c_int> {
+    // SAFETY: irq_work_queue_on() and usleep_range() in process context, which is where
+    // unload calls this; the irq_work is the module's own static one.
+    let rc = unsafe { raw::ibmvmc_race_unload(us) };
+    u32::try_from(rc).map_err(|_| rc)
 }
 
 /// The module parameters as loaded: (buf_pool_size, max_hmcs, max_mtu). They are

@@ -66,6 +66,10 @@ module! {
             default: false,
             description: "Debug: leak 16 KiB at load, so the VM runner's kmemleak check can be tested",
         },
+        inject_unload_race: u32 {
+            default: 0,
+            description: "Debug (simulator): at unload, hold the pend of a simulator interrupt raised on another CPU this many microseconds between its check and its queue",
+        },
     },
 }
 
@@ -179,6 +183,23 @@ impl Drop for IbmVmc {
         }
         if self.registered {
             ffi::cdev_unregister();
+        }
+        // A debug build can make the race of a late pend with unload certain: the
+        // interrupt's pend, held between its check and its queue on another CPU while
+        // unload goes on. `bh::stop` must wait for it (tests/vm/unload-race.plan).
+        #[cfg(all(ibmvmc_debug, ibmvmc_sim))]
+        {
+            let us = module_parameters::inject_unload_race.value();
+            if us > 0 {
+                match ffi::race_unload(us) {
+                    Ok(cpu) => pr_info!(
+                        "unload race: a pend held {} us on CPU {} while unload goes on\n",
+                        us,
+                        cpu
+                    ),
+                    Err(e) => pr_warn!("unload race not set up (error {})\n", e),
+                }
+            }
         }
         instance::Instance::unpublish();
         // (also waits for the irq_works and timer callbacks that could pend)

@@ -5,7 +5,10 @@
  * a hard irq_work, a static completion). Each helper is a thin call into the kernel;
  * the logic lives in Rust.
  */
+#include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/ktime.h>
@@ -66,17 +69,60 @@ static DECLARE_WORK(ibmvmc_bh_work, ibmvmc_bh_fn);
 static struct workqueue_struct *ibmvmc_bh_wq;
 static bool ibmvmc_bh_stopped = true;
 
+#ifdef IBMVMC_DEBUG
+/*
+ * inject_unload_race=US (debug build): makes the unload race of a pend certain instead
+ * of rare. ibmvmc_race_unload(), called by unload before anything stops, raises the
+ * simulator's interrupt on another CPU, and the pend its handler makes is held US
+ * microseconds between its check of the stopped flag and its queue_work(); unload goes
+ * on once that pend is being held. Unload must wait for it (bh::stop syncs the irq_work
+ * before it cancels the work): a work queued after its cancel is a WARN here, and
+ * without the WARN it would run from a freed module.
+ */
+static unsigned int ibmvmc_pend_hold_us;
+/* 0: no pend held yet, 1: one is being held, 2: it was held and went on */
+static atomic_t ibmvmc_pend_held = ATOMIC_INIT(0);
+static bool ibmvmc_bh_cancelled;
+
+static void ibmvmc_pend_hold(void)
+{
+	unsigned int us = READ_ONCE(ibmvmc_pend_hold_us);
+
+	/* only the interrupt's pend: the one from another CPU's hard IRQ */
+	if (!us || !in_hardirq() || atomic_cmpxchg(&ibmvmc_pend_held, 0, 1) != 0)
+		return;
+	while (us >= 1000) {
+		udelay(1000);
+		us -= 1000;
+	}
+	udelay(us);
+	atomic_set(&ibmvmc_pend_held, 2);
+}
+
+#endif /* IBMVMC_DEBUG */
+
 /* mode 0: system_bh_wq (softirq context); 1: system_highpri_wq (process context). */
 void ibmvmc_bh_start(int mode)
 {
 	ibmvmc_bh_wq = mode ? system_highpri_wq : system_bh_wq;
+#ifdef IBMVMC_DEBUG
+	WRITE_ONCE(ibmvmc_pend_hold_us, 0);
+	atomic_set(&ibmvmc_pend_held, 0);
+	WRITE_ONCE(ibmvmc_bh_cancelled, false);
+#endif
 	WRITE_ONCE(ibmvmc_bh_stopped, false);
 }
 
 void ibmvmc_bh_pend(void)
 {
-	if (!READ_ONCE(ibmvmc_bh_stopped))
+	if (!READ_ONCE(ibmvmc_bh_stopped)) {
+#ifdef IBMVMC_DEBUG
+		ibmvmc_pend_hold();
+		WARN_ONCE(READ_ONCE(ibmvmc_bh_cancelled),
+			  "ibmvmc: bottom half queued after its cancel (unload race)\n");
+#endif
 		queue_work(ibmvmc_bh_wq, &ibmvmc_bh_work);
+	}
 }
 
 /*
@@ -98,6 +144,9 @@ void ibmvmc_bh_refuse(void)
 void ibmvmc_bh_cancel(void)
 {
 	cancel_work_sync(&ibmvmc_bh_work);
+#ifdef IBMVMC_DEBUG
+	WRITE_ONCE(ibmvmc_bh_cancelled, true);
+#endif
 }
 
 #ifdef IBMVMC_DEBUG
@@ -181,6 +230,14 @@ void ibmvmc_test_irq_sync(void)
 static void ibmvmc_sim_irq_fn(struct irq_work *work)
 {
 	ibmvmc_rs_sim_irq();
+#ifdef IBMVMC_DEBUG
+	/*
+	 * inject_unload_race: the interrupt's own pend comes only if a task waits on it;
+	 * the race needs one from this context for certain.
+	 */
+	if (READ_ONCE(ibmvmc_pend_hold_us) && !atomic_read(&ibmvmc_pend_held))
+		ibmvmc_bh_pend();
+#endif
 }
 
 static struct irq_work ibmvmc_sim_irq = IRQ_WORK_INIT_HARD(ibmvmc_sim_irq_fn);
@@ -196,6 +253,33 @@ void ibmvmc_sim_irq_sync(void)
 }
 
 #ifdef IBMVMC_DEBUG
+static void ibmvmc_race_raise(void *unused)
+{
+	irq_work_queue(&ibmvmc_sim_irq);
+}
+
+/*
+ * inject_unload_race (see ibmvmc_pend_hold()). Process context. Returns the CPU the pend
+ * is being held on, or -errno.
+ */
+int ibmvmc_race_unload(unsigned int us)
+{
+	int cpu, me, i;
+
+	me = get_cpu();
+	cpu = cpumask_any_but(cpu_online_mask, me);
+	put_cpu();
+	if (cpu >= nr_cpu_ids)
+		return -ENODEV;
+	WRITE_ONCE(ibmvmc_pend_hold_us, us);
+	/* (irq_work_queue_on() is not exported: queue it from that CPU's IPI) */
+	if (smp_call_function_single(cpu, ibmvmc_race_raise, NULL, 0))
+		return -ENODEV;
+	for (i = 0; i < 1000 && atomic_read(&ibmvmc_pend_held) == 0; i++)
+		usleep_range(100, 200);
+	return atomic_read(&ibmvmc_pend_held) == 1 ? cpu : -ETIMEDOUT;
+}
+
 bool ibmvmc_in_hardirq(void)
 {
 	return in_hardirq();

@@ -27,6 +27,7 @@ bool ibmvmc_selftest_wait(unsigned int ms);
 u64 ibmvmc_now_ns(void);
 void ibmvmc_inject_splat(void);
 void ibmvmc_inject_leak(void);
+int ibmvmc_race_unload(unsigned int us);
 
 /* cdev.c: the misc device, wait queues, parameters, debugfs */
 int ibmvmc_param_buf_pool_size(void);

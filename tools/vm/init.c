@@ -7,6 +7,9 @@
  *
  *   load FILE.ko [PARAMS...]   finit_module()           -> @@ load FILE rc=N errno=E
  *   unload NAME                delete_module()          -> @@ unload NAME rc=N errno=E
+ *   refuse FILE.ko ERRNO       finit_module() must fail with ERRNO (a name: EKEYREJECTED,
+ *                              ENOKEY, ENOEXEC, EINVAL, EPERM, EEXIST)
+ *                                                       -> @@ refuse FILE rc=N errno=E want=W
  *   run PROGRAM [ARGS...]      fork, exec, wait         -> @@ run PROGRAM status=N
  *   leakcheck                  kmemleak scan after the minimum object age, report printed
  *   dump FILE NAME             the file's bytes in hex -> @@ dump-begin NAME .. @@ dump-end NAME
@@ -32,6 +35,7 @@
 #include <unistd.h>
 
 #define MAX_ARGS 32
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 
 /* The kernel's macro, which user space does not have (tools/check-c.sh accepts it). */
 #define __printf(a, b) __attribute__((format(printf, a, b)))
@@ -101,6 +105,36 @@ static void do_load(int argc, char **argv)
 	}
 	rc = syscall(SYS_finit_module, fd, params, 0);
 	say("load %s rc=%d errno=%d", argv[1], rc, rc ? errno : 0);
+	close(fd);
+}
+
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "EKEYREJECTED", EKEYREJECTED }, { "ENOKEY", ENOKEY }, { "ENOEXEC", ENOEXEC },
+	{ "EINVAL", EINVAL }, { "EPERM", EPERM }, { "EEXIST", EEXIST },
+};
+
+static void do_refuse(const char *file, const char *name)
+{
+	int fd, rc, want = -1;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errnos); i++)
+		if (!strcmp(errnos[i].name, name))
+			want = errnos[i].value;
+	if (want < 0) {
+		say("error refuse: unknown errno name %s", name);
+		return;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		say("refuse %s rc=-1 errno=%d want=%d (cannot open)", file, errno, want);
+		return;
+	}
+	rc = syscall(SYS_finit_module, fd, "", 0);
+	say("refuse %s rc=%d errno=%d want=%d", file, rc, rc ? errno : 0, want);
 	close(fd);
 }
 
@@ -206,6 +240,8 @@ int main(void)
 				do_load(n, argv);
 			else if (!strcmp(argv[0], "unload") && n == 2)
 				do_unload(argv[1]);
+			else if (!strcmp(argv[0], "refuse") && n == 3)
+				do_refuse(argv[1], argv[2]);
 			else if (!strcmp(argv[0], "run") && n >= 2)
 				do_run(argv + 1);
 			else if (!strcmp(argv[0], "dump") && n == 3)

@@ -13,6 +13,8 @@
 #                        another module the plan loads)
 #   --qemu PATH          the QEMU binary (default: the distribution's qemu-system-ARCH)
 #   --qemu-arg ARG       one more QEMU argument (repeatable; e.g. -device spapr-vmc)
+#   --append ARG         one more kernel command line argument (repeatable; e.g.
+#                        module.sig_enforce=1)
 #   --tolerate-splats    splats and kmemleak reports are logged, not failures (for a
 #                        boot that runs a driver known to splat: the caller judges)
 # Exit status: 0 pass, 1 fail. The last line printed is "vm ARCH: PASS" or "... FAIL: why".
@@ -23,12 +25,14 @@ shift 2
 STEP="vm-$arch"
 
 ko="" progs=() expects=() out="$REPO/target/vm/$arch" files=() qemu_bin="" qemu_args=() tolerate=0
+cmdline=()
 while [ $# -gt 0 ]; do
     case $1 in
         --ko) ko=$2; shift 2 ;;
         --file) files+=("$2"); shift 2 ;;
         --qemu) qemu_bin=$2; shift 2 ;;
         --qemu-arg) qemu_args+=("$2"); shift 2 ;;
+        --append) cmdline+=("$2"); shift 2 ;;
         --tolerate-splats) tolerate=1; shift ;;
         --prog) progs+=("$2"); shift 2 ;;
         --expect-log) expects+=("$2"); shift 2 ;;
@@ -54,14 +58,14 @@ case $arch in
         gcc -O2 -Wall -Wextra -Werror -o "$REPO/target/vm/tsc-khz" "$REPO/tools/vm/tsc-khz.c"
         tsc_khz=$("$REPO/target/vm/tsc-khz") || die "cannot measure the host's TSC rate"
         qemu=(qemu-system-x86_64 -m 1G -smp 2 -cpu max
-            -append "console=ttyS0 panic=-1 loglevel=4 kmemleak=on tsc_early_khz=$tsc_khz tsc=reliable")
+            -append "console=ttyS0 panic=-1 loglevel=4 kmemleak=on tsc_early_khz=$tsc_khz tsc=reliable${cmdline[*]/#/ }")
         ;;
     ppc64le)
         cc=powerpc64le-linux-gnu-gcc
         image="$kdir/vmlinux"
         qemu=(qemu-system-ppc64 -m 1G -smp 2 -cpu POWER9 -vga none
             -M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off
-            -append "console=hvc0 panic=-1 loglevel=4 kmemleak=on")
+            -append "console=hvc0 panic=-1 loglevel=4 kmemleak=on${cmdline[*]/#/ }")
         ;;
     *) die "unknown arch $arch" ;;
 esac
@@ -114,10 +118,13 @@ boot_once() {
     while read -r _ what name rest; do
         case $what in
             load|unload) [[ $rest == "rc=0 errno=0" ]] || fail+=("$what $name: $rest") ;;
+            refuse)
+                e=$(sed -n 's/^rc=-1 errno=\([0-9]*\) want=\([0-9]*\)$/\1 \2/p' <<<"$rest")
+                [ -n "$e" ] && [ "${e% *}" = "${e#* }" ] || fail+=("refuse $name: $rest") ;;
             run) [[ $rest == "status=0" ]] || fail+=("run $name: $rest") ;;
             error) fail+=("init: $name $rest") ;;
         esac
-        case $what in load|unload|run) log "$what $name $rest" ;; esac
+        case $what in load|unload|refuse|run) log "$what $name $rest" ;; esac
     done < <(grep '^@@ ' "$console")
 
     # Leaks kmemleak found (after the module was unloaded).
