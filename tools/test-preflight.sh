@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Tests tools/kbuild-preflight.sh: a fake kernel build tree that passes, then one broken
 # way per error, each of which must print its own message (and a good tree nothing).
+# Then the same for DKMS's make (tools/pkg/dkms-make.sh, with `make` stubbed): the
+# toolchain it finds from a kernel's .config, and its error for each thing missing.
 #   tools/test-preflight.sh
 source "$(dirname "$0")/lib.sh"
 STEP=test-preflight
@@ -63,5 +65,53 @@ expect "another rustc" "is 'rustc 1.85.0.*but the kernel was built with 'rustc 1
 expect "no rustc" "no rustc at" "$t" "$work/bin/none" "$c"
 t=$(tree gcc)
 expect "gcc for a clang kernel" "build with LLVM=1" "$t" "$r" "$work/bin/gcc"
+
+# dkms-make.sh: a stub make that prints its arguments; rustc and clang candidates.
+dm="$REPO/tools/pkg/dkms-make.sh"
+mkdir -p "$work/dbin"
+printf '#!/bin/sh\necho "make $*"\n' >"$work/dbin/make"
+cp "$work/bin/rustc-old" "$work/dbin/rustc"                 # first on PATH, wrong version
+printf '#!/bin/sh\necho "rustc 1.96.0 (ac68faa20 2026-05-25) (fake)"\n' >"$work/dbin/rustc-1.96"
+printf '#!/bin/sh\necho "Debian clang version 19.1.7"\n' >"$work/dbin/clang-19"
+chmod +x "$work/dbin/"*
+ktree() {
+    local t="$work/k-$1"
+    rm -rf "$t" && mkdir -p "$t"
+    shift
+    printf '%s\n' CONFIG_RUST=y 'CONFIG_RUSTC_VERSION_TEXT="rustc 1.96.0 (ac68faa20 2026-05-25) (fake)"' \
+        CONFIG_CC_IS_CLANG=y CONFIG_CLANG_VERSION=190107 "$@" >"$t/.config"
+    echo "$t"
+}
+dexpect() {
+    local name=$1 want=$2 got
+    shift 2
+    got=$(cd "$work" && PATH="$work/dbin:/usr/bin:/bin" bash "$dm" "$@" 2>&1) || true
+    grep -q -- "$want" <<<"$got" && log "ok: dkms-make: $name: $(tail -1 <<<"$got")" && return
+    log "FAIL: dkms-make: $name: expected '$want', got '$got'"
+    fails=$((fails + 1))
+}
+x86=(CONFIG_X86_64=y) ppc=(CONFIG_PPC64=y CONFIG_CPU_LITTLE_ENDIAN=y)
+host=$(uname -m)
+t=$(ktree x86 "${x86[@]}")
+dexpect "x86_64: the kernel's rustc and clang, DKMS's CC/LD dropped" \
+    "^make -j[0-9]* -C $t M=$work ARCH=x86_64 LLVM=-19 RUSTC=$work/dbin/rustc-1.96 HOSTRUSTC=$work/dbin/rustc-1.96 IBMVMC_VERSION=1.2 modules$" \
+    "$t" 7.3.4 x86_64 1.2 CC=clang LD=ld.lld
+t=$(ktree ppc "${ppc[@]}")
+dexpect "ppc64le from $host: cross" \
+    "ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- LLVM=-19 RUSTC=$work/dbin/rustc-1.96" "$t" 7.3.4 ppc64le 1.2
+dexpect "DKMS's arch is another kernel's" "asked for arch ppc64le, but the kernel in $work/k-x86 is x86_64" \
+    "$work/k-x86" 7.3.4 ppc64le 1.2
+t=$(ktree arm CONFIG_ARM64=y)
+dexpect "another architecture" "neither x86_64 nor 64-bit powerpc" "$t" 7.3.4 aarch64 1.2
+t=$(ktree norustc "${x86[@]}"); sed -i 's/1.96.0/1.97.0/' "$t/.config"
+dexpect "no rustc of the kernel's version" "no rustc here is the one kernel 7.3.4 was built with ('rustc 1.97.0" \
+    "$t" 7.3.4 x86_64 1.2
+t=$(ktree noclang "${x86[@]}"); sed -i 's/CLANG_VERSION=190107/CLANG_VERSION=170006/' "$t/.config"
+dexpect "no clang of the kernel's version" "built with clang 17.*install clang-17 and lld-17" "$t" 7.3.4 x86_64 1.2
+t=$(ktree nort "${x86[@]}"); sed -i '/RUSTC_VERSION_TEXT/d' "$t/.config"
+dexpect "a kernel without Rust" "no CONFIG_RUSTC_VERSION_TEXT" "$t" 7.3.4 x86_64 1.2
+dexpect "no .config" "no kernel configuration at $work/nowhere/.config" "$work/nowhere" 7.3.4 x86_64 1.2
+dexpect "an unknown argument" "unexpected argument 'V=1'" "$work/k-x86" 7.3.4 x86_64 1.2 V=1
+
 [ $fails = 0 ] || die "$fails preflight case(s) wrong"
 log "preflight: every case gives its message"

@@ -9,7 +9,9 @@
 #            and the injected-splat run that must fail;
 #   ppc64le: pseries kernel (cached), cross-built ibmvmc.ko, the same in QEMU pseries;
 #            then QEMU with the spapr-vmc device (cached), the pseries build's suite on
-#            it and the comparison with the upstream C driver.
+#            it and the comparison with the upstream C driver;
+#   package: the Debian packages built, installed, the module built by DKMS for both
+#            kernels and loaded in both VMs, removed (tools/pkg/check-dkms.sh).
 # Prints the wall time of each step at the end (also in target/test-times.txt).
 source "$(dirname "$0")/lib.sh"
 STEP=test
@@ -43,6 +45,7 @@ step "vm x86_64" "$REPO/tools/vm/kernel-tests.sh" x86_64
 step "kernel ppc64le build" "$REPO/tools/build-kernel.sh" ppc64le
 step "qemu spapr-vmc build" "$REPO/tools/qemu/build-qemu.sh"
 step "vm ppc64le" "$REPO/tools/vm/kernel-tests.sh" ppc64le
+step "packages: deb + DKMS, both VMs" "$REPO/tools/pkg/check-dkms.sh"
 
 times+=("$(printf '%-28s %5d s' total $(( $(date +%s) - total0 )))")
 mkdir -p "$REPO/target"
