@@ -66,12 +66,35 @@ module! {
             default: false,
             description: "Debug: leak 16 KiB at load, so the VM runner's kmemleak check can be tested",
         },
+        inject_load_failure: u32 {
+            default: 0,
+            description: "Debug (simulator): fail the load with ENOMEM at its Nth step (1..7), so that each error path of init runs",
+        },
         inject_unload_race: u32 {
             default: 0,
             description: "Debug (simulator): at unload, hold the pend of a simulator interrupt raised on another CPU this many microseconds between its check and its queue",
         },
     },
 }
+
+/// A step of module init that a debug build can fail on purpose (parameter
+/// `inject_load_failure`): `n` is the step's number, 1 to [`LOAD_STEPS`] in init's
+/// order; the load then fails with ENOMEM there, and everything built until then must
+/// be torn down without a leak (tests/vm/load-failure.plan). A normal build has no such
+/// parameter and this is `Ok`.
+pub(crate) fn load_step(n: u32) -> Result {
+    #[cfg(ibmvmc_debug)]
+    if module_parameters::inject_load_failure.value() == n {
+        pr_info!("load failure injected at step {} of {}\n", n, LOAD_STEPS);
+        return Err(ENOMEM);
+    }
+    let _ = n;
+    Ok(())
+}
+
+/// How many steps `load_step` numbers (the simulator build's).
+#[cfg_attr(not(ibmvmc_debug), allow(dead_code))]
+pub(crate) const LOAD_STEPS: u32 = 7;
 
 struct IbmVmc {
     /// The simulator's instance (the pseries one belongs to `pseries.rs`).
@@ -135,9 +158,12 @@ impl kernel::Module for IbmVmc {
         {
             let instance = this.instance.insert(instance::Instance::new(params)?);
             instance.start()?;
+            load_step(6)?;
         }
         ffi::cdev_register()?;
         this.registered = true;
+        #[cfg(ibmvmc_sim)]
+        load_step(7)?;
         // After the device node: the file operations work without a device, and
         // probe (which may run right here) publishes the instance they then use.
         #[cfg(ibmvmc_pseries)]

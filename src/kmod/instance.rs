@@ -41,6 +41,8 @@ use static_cell::StaticCell;
 
 use crate::bh::EXECUTOR;
 use crate::ffi;
+#[cfg(ibmvmc_sim)]
+use crate::load_step;
 
 /// The wait queues of the connections (in `cdev.c`), with a count of wake-ups per
 /// queue for debugfs `stats` (the two-session VM test reads it).
@@ -235,6 +237,7 @@ impl Instance {
         let mut reclaim = Reclaim::default();
         let (hv_parts, hv_mem) = leak_vec(VVec::from_elem(0u8, config.hv_mem_len(), GFP_KERNEL)?);
         reclaim.hv_mem = Some(hv_parts);
+        load_step(1)?;
         let mtu = params.max_mtu() as usize;
         let (local_parts, local_mem) = leak_vec(VVec::from_elem(
             0u8,
@@ -242,6 +245,7 @@ impl Instance {
             GFP_KERNEL,
         )?);
         reclaim.local_mem = Some(local_parts);
+        load_step(2)?;
 
         // Dropped before `reclaim` on an error: it refers to `local_mem`.
         let mut bufs = KVec::with_capacity(params.local_buffers(), GFP_KERNEL)?;
@@ -254,13 +258,16 @@ impl Instance {
         // `Reclaim::drop` only, after every user of the slice is gone.
         let local_bufs: &'static [LocalBuf] =
             unsafe { core::slice::from_raw_parts(bufs_ptr, bufs_len) };
+        load_step(3)?;
 
         let sim: &'static Sim = &SIM;
         sim.attach(hv_mem).map_err(|_| EINVAL)?;
         reclaim.attached = true;
         sim.set_irq(&irq_hook);
+        load_step(4)?;
 
         let (instance, vmc) = claim_core(sim, params, local_bufs)?;
+        load_step(5)?;
         Ok(KBox::write(
             instance,
             Instance {

@@ -110,6 +110,9 @@ int main(void)
 	n = read(pipe_fd, small, sizeof(small));
 	check(n == HEADER_LEN && !memcmp(small, "VMCTRACE", 8) && small[8] == 1, "pipe header");
 	check(small[24] == 16, "header carries a 16-byte trace id");
+	/* the anchor (bytes 16..24): 16 bits of its address, never a kernel address */
+	check(!small[18] && !small[19] && !small[20] && !small[21] && !small[22] && !small[23],
+	      "header: the anchor carries 16 address bits only");
 	read_all(pipe_fd, buf, sizeof(buf));
 	check(read(pipe_fd, buf, sizeof(buf)) < 0 && errno == EAGAIN, "drained pipe: EAGAIN");
 	check(poll_fd(pipe_fd, POLLIN, 0) == 0, "drained pipe: no POLLIN");

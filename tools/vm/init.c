@@ -7,8 +7,9 @@
  *
  *   load FILE.ko [PARAMS...]   finit_module()           -> @@ load FILE rc=N errno=E
  *   unload NAME                delete_module()          -> @@ unload NAME rc=N errno=E
- *   refuse FILE.ko ERRNO       finit_module() must fail with ERRNO (a name: EKEYREJECTED,
- *                              ENOKEY, ENOEXEC, EINVAL, EPERM, EEXIST)
+ *   refuse FILE.ko ERRNO [PARAMS...]
+ *                              finit_module() must fail with ERRNO (a name: EKEYREJECTED,
+ *                              ENOKEY, ENOEXEC, EINVAL, EPERM, EEXIST, ENOMEM)
  *                                                       -> @@ refuse FILE rc=N errno=E want=W
  *   run PROGRAM [ARGS...]      fork, exec, wait         -> @@ run PROGRAM status=N
  *   leakcheck                  kmemleak scan after the minimum object age, report printed
@@ -114,13 +115,20 @@ static const struct {
 } errnos[] = {
 	{ "EKEYREJECTED", EKEYREJECTED }, { "ENOKEY", ENOKEY }, { "ENOEXEC", ENOEXEC },
 	{ "EINVAL", EINVAL }, { "EPERM", EPERM }, { "EEXIST", EEXIST },
+	{ "ENOMEM", ENOMEM },
 };
 
-static void do_refuse(const char *file, const char *name)
+static void do_refuse(int argc, char **argv)
 {
+	const char *file = argv[1], *name = argv[2];
+	char params[1024] = "";
 	int fd, rc, want = -1;
 	size_t i;
 
+	for (i = 3; i < (size_t)argc; i++) {
+		strncat(params, argv[i], sizeof(params) - strlen(params) - 2);
+		strcat(params, " ");
+	}
 	for (i = 0; i < ARRAY_SIZE(errnos); i++)
 		if (!strcmp(errnos[i].name, name))
 			want = errnos[i].value;
@@ -133,7 +141,7 @@ static void do_refuse(const char *file, const char *name)
 		say("refuse %s rc=-1 errno=%d want=%d (cannot open)", file, errno, want);
 		return;
 	}
-	rc = syscall(SYS_finit_module, fd, "", 0);
+	rc = syscall(SYS_finit_module, fd, params, 0);
 	say("refuse %s rc=%d errno=%d want=%d", file, rc, rc ? errno : 0, want);
 	close(fd);
 }
@@ -240,8 +248,8 @@ int main(void)
 				do_load(n, argv);
 			else if (!strcmp(argv[0], "unload") && n == 2)
 				do_unload(argv[1]);
-			else if (!strcmp(argv[0], "refuse") && n == 3)
-				do_refuse(argv[1], argv[2]);
+			else if (!strcmp(argv[0], "refuse") && n >= 3)
+				do_refuse(n, argv);
 			else if (!strcmp(argv[0], "run") && n >= 2)
 				do_run(argv + 1);
 			else if (!strcmp(argv[0], "dump") && n == 3)

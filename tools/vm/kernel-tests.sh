@@ -13,10 +13,12 @@
 #               unload is refused while files are open), params.plan (parameters
 #               out of range: clamped with a warning, shown as used, read-only),
 #               trace.plan (the trace captured in the VM, decoded on the host with
-#               the matching .ko and refused with another build's: check-trace.sh);
+#               the matching .ko and refused with another build's: check-trace.sh),
+#               load-failure.plan (init failed at each of its steps: ENOMEM, no leak);
 #      ppc64le: session-ppc64le.plan (C client and errno contract on POWER, simulator
 #               build), unload-race.plan (a pend held between its check and its queue
-#               on the other CPU while unload goes on: unload must wait for it), then the pseries build (real VIO/hcall backend) on QEMU's
+#               on the other CPU while unload goes on: unload must wait for it),
+#               then the pseries build (real VIO/hcall backend) on QEMU's
 #               spapr-vmc device (tools/qemu): pseries.plan (probe, sessions, errno
 #               contract, parameters, reload, removal, the trace decoded on the
 #               host), pseries-two, pseries-stress (transport events at random),
@@ -54,6 +56,12 @@ for plan in "${plans[@]}"; do
 done
 if [ "$arch" = x86_64 ]; then
     "$REPO/tools/vm/check-trace.sh" "$ko" "$REPO/target/vm/$arch/trace"
+    # A load failed at each of init's steps in turn: refused with ENOMEM, nothing leaks,
+    # and each step was really reached.
+    steps=()
+    for n in 1 2 3 4 5 6 7; do steps+=(--expect-log "load failure injected at step $n of 7"); done
+    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/load-failure.plan" --ko "$ko" "${progs[@]}" \
+        --out "$REPO/target/vm/$arch/load-failure" "${steps[@]}"
 fi
 if [ "$arch" = ppc64le ]; then
     # The unload race of a late pend, made certain: it needs a second CPU (the ppc64le
