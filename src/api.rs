@@ -38,8 +38,9 @@ pub struct SessionRef {
     pub generation: Generation,
 }
 
-/// Per-open-file state (the C driver's `ibmvmc_file_session`). Opening the device
-/// always succeeds and makes one of these; it takes a connection at SETHMCID.
+/// Per-open-file state (the C driver's `ibmvmc_file_session`). Opening the device makes
+/// one of these (the glue's only failure there is ENOMEM for its own allocation); it
+/// takes a connection at SETHMCID.
 #[derive(Debug, Default)]
 pub struct File {
     /// 0: no connection. Otherwise bit 63 set, the generation in bits 8..63 (it never

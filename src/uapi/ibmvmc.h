@@ -11,7 +11,7 @@
  *   write(fd, msg, len);                       one message, len <= MTU
  *   read(fd, buf, MTU);                        one whole message
  *
- * Errno contract (this driver; see README "The driver core"):
+ * Errno contract (this driver; see README "The errno contract"):
  *   open       ENOMEM
  *   SETHMCID   EIO driver failed / session not initial / reset; EAGAIN driver not ready;
  *              EBUSY every connection taken, or right after a close the buffer for

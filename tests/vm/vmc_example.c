@@ -9,8 +9,9 @@
  *
  * 1. open /dev/ibmvmc, VMC_IOCTL_QUERY: is there a VMC and is the driver ready?
  * 2. VMC_IOCTL_SETHMCID with a 32-byte HMC ID (EAGAIN/ENOBUFS/EBUSY: not yet, try again);
- * 3. select() for writable: the hypervisor accepted the open (an exception or EBADFD
- *    from read() means it refused it or the channel was reset);
+ * 3. select() for writable: the hypervisor accepted the open, unless poll() then says
+ *    POLLHUP|POLLERR (it refused it or the channel was reset: select() shows a hung-up
+ *    file as readable and writable, not in its exception set);
  * 4. send one message, select() for readable, read the answer with a buffer of the
  *    device's MTU (/sys/module/ibmvmc/parameters/max_mtu): the example sends an HMC
  *    "exchange ops" request, which the simulator and a real HMC-side peer answer;
@@ -19,6 +20,7 @@
  * test suite (tests/vm/session.plan) runs it against the simulator.
  */
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,17 +40,21 @@ static int fail(const char *step)
 /* Waits until fd is readable (for_write 0) or writable (1): 1, 0 on timeout, -1. */
 static int wait_fd(int fd, int for_write, int seconds)
 {
-	fd_set rd, wr, ex;
+	fd_set rd, wr;
 	struct timeval tv = { seconds, 0 };
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLOUT };
 	int n;
 
 	FD_ZERO(&rd);
 	FD_ZERO(&wr);
-	FD_ZERO(&ex);
 	FD_SET(fd, for_write ? &wr : &rd);
-	FD_SET(fd, &ex);	/* POLLHUP|POLLERR: refused or reset */
-	n = select(fd + 1, &rd, &wr, &ex, &tv);
-	if (n > 0 && FD_ISSET(fd, &ex)) {
+	n = select(fd + 1, &rd, &wr, NULL, &tv);
+	/*
+	 * A refused open or a reset (POLLHUP|POLLERR) makes the file readable and writable
+	 * for select(), never "exceptional" (Linux's exception set is POLLPRI): ask poll()
+	 * which it is before reading or writing.
+	 */
+	if (n > 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR))) {
 		errno = ECONNRESET;
 		return -1;
 	}
