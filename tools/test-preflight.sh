@@ -101,6 +101,8 @@ dexpect "ppc64le from $host: cross" \
     "ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- LLVM=-19 RUSTC=$work/dbin/rustc-1.96" "$t" 7.3.4 ppc64le 1.2
 dexpect "DKMS's arch is another kernel's" "asked for arch ppc64le, but the kernel in $work/k-x86 is x86_64" \
     "$work/k-x86" 7.3.4 ppc64le 1.2
+t=$(ktree be CONFIG_PPC64=y)
+dexpect "big-endian powerpc" "big-endian powerpc, where the kernel has no Rust support" "$t" 7.3.4 ppc64 1.2
 t=$(ktree arm CONFIG_ARM64=y)
 dexpect "another architecture" "neither x86_64 nor 64-bit powerpc" "$t" 7.3.4 aarch64 1.2
 t=$(ktree norustc "${x86[@]}"); sed -i 's/1.96.0/1.97.0/' "$t/.config"

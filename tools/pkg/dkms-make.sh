@@ -3,7 +3,7 @@
 # The MAKE of tools/pkg/dkms.conf: builds ibmvmc.ko in the DKMS build directory (the
 # package's source, the current directory) for one kernel, with the toolchain that
 # kernel was built with, found from its configuration rather than guessed:
-#   ARCH, CROSS_COMPILE  from CONFIG_X86_64 / CONFIG_PPC64 (+ CONFIG_CPU_LITTLE_ENDIAN),
+#   ARCH, CROSS_COMPILE  from CONFIG_X86_64 / CONFIG_PPC64 with CONFIG_CPU_LITTLE_ENDIAN,
 #                        cross only when the kernel is not for this machine
 #   LLVM=                a clang kernel (CONFIG_CC_IS_CLANG) gets the clang whose version
 #                        is CONFIG_CLANG_VERSION: clang-NN (LLVM=-NN) or clang (LLVM=1)
@@ -49,13 +49,11 @@ host=$(uname -m)
 if [ "$(config CONFIG_X86_64)" = y ]; then
     karch=x86_64 triple=x86_64-linux-gnu
 elif [ "$(config CONFIG_PPC64)" = y ]; then
-    if [ "$(config CONFIG_CPU_LITTLE_ENDIAN)" = y ]; then
-        karch=ppc64le triple=powerpc64le-linux-gnu
-    else
-        karch=ppc64 triple=powerpc64-linux-gnu
-    fi
+    [ "$(config CONFIG_CPU_LITTLE_ENDIAN)" = y ] ||
+        die "kernel $kver is big-endian powerpc, where the kernel has no Rust support (HAVE_RUST is ppc64le only)"
+    karch=ppc64le triple=powerpc64le-linux-gnu
 else
-    die "kernel $kver is neither x86_64 nor 64-bit powerpc: ibmvmc-rs builds for ppc64le, ppc64 (the pseries driver) and x86_64 (the simulator)"
+    die "kernel $kver is neither x86_64 nor 64-bit powerpc: ibmvmc-rs builds for ppc64le (the pseries driver) and x86_64 (the simulator)"
 fi
 [ "$dkms_arch" = "$karch" ] || [ "$dkms_arch" = "$host" ] ||
     die "DKMS asked for arch $dkms_arch, but the kernel in $kdir is $karch"
