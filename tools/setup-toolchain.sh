@@ -18,7 +18,7 @@ APT_PKGS=(
     gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
     gcc-i686-linux-gnu libc6-dev-i386-cross
     valgrind
-    dkms dh-dkms debhelper dpkg-dev fakeroot
+    dkms dh-dkms debhelper dpkg-dev fakeroot lintian
 )
 
 need_apt=0

@@ -30,6 +30,10 @@ rm -f "$out"/ibmvmc-rs*.deb "$out"/ibmvmc-rs_*
 git ls-files -z --cached --others --exclude-standard |
     tar --null -T - --ignore-failed-read -c 2>/dev/null | tar -x -C "$src"
 cp -a tools/pkg/debian "$src/debian"
+# The maintainer: DEBFULLNAME and DEBEMAIL as for dch, else a placeholder (which lintian
+# calls bogus: a distribution's packager sets theirs).
+maint="${DEBFULLNAME:-ibmvmc-rs maintainers} <${DEBEMAIL:-ibmvmc-rs@invalid}>"
+sed -i "s|#MAINTAINER#|$maint|" "$src/debian/control"
 cp tools/pkg/dkms.conf "$src/debian/ibmvmc-rs-dkms.dkms"
 mkdir -p "$src/debian/source"
 echo "3.0 (native)" >"$src/debian/source/format"
@@ -38,7 +42,7 @@ ibmvmc-rs ($version) unstable; urgency=medium
 
   * Built from git $(git rev-parse HEAD).
 
- -- ibmvmc-rs maintainers <ibmvmc-rs@invalid>  $(git log -1 --format=%cD)
+ -- $maint  $(git log -1 --format=%cD)
 EOT
 
 log "building $version (dpkg-buildpackage); log in $work/build.log"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The packaged install path, as an administrator would take it, on this machine (root):
-#   1. tools/pkg/build-deb.sh builds ibmvmc-rs-dkms and ibmvmc-rs-tools; `dpkg -i` both
-#      (the DKMS package's postinst registers the source with DKMS);
+#   1. tools/pkg/build-deb.sh builds ibmvmc-rs-dkms and ibmvmc-rs-tools, lintian finds
+#      nothing in them; `dpkg -i` both (the DKMS package's postinst registers the source
+#      with DKMS and builds it for the kernels it finds);
 #   2. each test kernel is made an installed kernel (/lib/modules/RELEASE/build is its
 #      build tree, as a headers package leaves it) and DKMS builds and installs the module
 #      for it: ppc64le with `dkms install -a ppc64le` (a cross build; DKMS signs it with
@@ -61,6 +62,12 @@ mapfile -t debs < <("$REPO/tools/pkg/build-deb.sh")
 dkms_deb=$(printf '%s\n' "${debs[@]}" | grep '/ibmvmc-rs-dkms_') || die "no ibmvmc-rs-dkms package built"
 tools_deb=$(printf '%s\n' "${debs[@]}" | grep '/ibmvmc-rs-tools_') || die "no ibmvmc-rs-tools package built"
 version=$(dpkg-deb -f "$dkms_deb" Version)
+# Debian's checks of both packages: no error, no warning (but the placeholder maintainer
+# address, which a distribution's packager replaces with theirs).
+lint=$(lintian --tag-display-limit 0 --suppress-tags bogus-mail-host,bogus-mail-host-in-debian-changelog \
+    "$dkms_deb" "$tools_deb" 2>&1 | grep -E '^[EW]: ' || true)
+[ -z "$lint" ] || die "lintian: $lint"
+log "lintian: no error or warning in either package"
 
 # An installed kernel: its modules directory with the build tree as `build`.
 install_kernel() {
