@@ -9,16 +9,19 @@
 #            ("GPL", i.e. GPL v2 or later) and Cargo's licence agree with it;
 #   rustfmt: every own Rust file is formatted with the kernel's .rustfmt.toml;
 #   rustdoc: the workspace's documentation builds without a warning;
-#   C:       tools/check-c.sh (checkpatch) when it exists.
+#   C:       tools/check-c.sh (checkpatch) when it exists;
+#   modes:   a tracked file with a #! line is executable in git, and an executable one
+#            has a #! line (tools/test.sh runs scripts directly: a lost mode bit fails
+#            only there).
 # Arguments name the checks to run (default: all of them).
 source "$(dirname "$0")/lib.sh"
 STEP=hygiene
 cd "$REPO"
 
 checks=("$@")
-[ ${#checks[@]} != 0 ] || checks=(spdx rustfmt rustdoc c)
+[ ${#checks[@]} != 0 ] || checks=(spdx rustfmt rustdoc c modes)
 for c in "${checks[@]}"; do
-    case $c in spdx | rustfmt | rustdoc | c) ;; *) die "usage: $0 [spdx] [rustfmt] [rustdoc] [c]" ;; esac
+    case $c in spdx | rustfmt | rustdoc | c | modes) ;; *) die "usage: $0 [spdx] [rustfmt] [rustdoc] [c] [modes]" ;; esac
 done
 want() { [[ " ${checks[*]} " == *" $1 "* ]]; }
 
@@ -71,6 +74,22 @@ if want rustdoc; then
     else
         bad "rustdoc: warnings (above)"
     fi
+fi
+
+if want modes; then
+    n=0
+    while read -r mode f; do
+        [ -f "$f" ] || continue
+        shebang=0
+        [ "$(head -c 2 "$f")" != "#!" ] || shebang=1
+        if [ $shebang = 1 ] && [ "$mode" != 100755 ]; then
+            bad "modes: $f has a #! line but is not executable (git update-index --chmod=+x)"
+        elif [ $shebang = 0 ] && [ "$mode" = 100755 ]; then
+            bad "modes: $f is executable without a #! line"
+        fi
+        n=$((n + 1))
+    done < <(own_files | while read -r f; do git ls-files -s -- "$f" | awk '{print $1, $4}'; done)
+    [ $fail = 1 ] || log "modes: $n files, scripts executable"
 fi
 
 if want c; then

@@ -28,7 +28,7 @@ step() {
 total0=$(date +%s)
 
 step "toolchain" "$REPO/tools/setup-toolchain.sh"
-step "host: house rules" "$REPO/tools/check-hygiene.sh" spdx rustfmt rustdoc
+step "host: house rules" "$REPO/tools/check-hygiene.sh" spdx rustfmt rustdoc modes
 step "host: build preflight" "$REPO/tools/test-preflight.sh"
 # (the executor's own tests run in the next step, debug and release)
 step "host: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
