@@ -196,10 +196,11 @@ pub(crate) fn inject_leak() {
 /// Sets up the unload race on purpose (debug parameter `inject_unload_race`): raises
 /// the simulator's interrupt on another CPU, whose pend is then held `us` microseconds
 /// between its check and its queue. Returns that CPU once the pend is being held.
-/// Process context (it sleeps while it waits for the pend).
+/// Process context (it spins, up to a second, until the pend is held).
 pub(crate) fn race_unload(us: u32) -> Result<u32, c_int> {
-    // SAFETY: irq_work_queue_on() and usleep_range() in process context, which is where
-    // unload calls this; the irq_work is the module's own static one.
+    // SAFETY: smp_call_function_single() (which queues the module's own static
+    // irq_work on that CPU) and a bounded spin, in process context, which is where
+    // unload calls this.
     let rc = unsafe { raw::ibmvmc_race_unload(us) };
     u32::try_from(rc).map_err(|_| rc)
 }

@@ -264,7 +264,8 @@ static void ibmvmc_race_raise(void *unused)
  */
 int ibmvmc_race_unload(unsigned int us)
 {
-	int cpu, me, i;
+	u64 deadline;
+	int cpu, me;
 
 	me = get_cpu();
 	cpu = cpumask_any_but(cpu_online_mask, me);
@@ -275,8 +276,10 @@ int ibmvmc_race_unload(unsigned int us)
 	/* (irq_work_queue_on() is not exported: queue it from that CPU's IPI) */
 	if (smp_call_function_single(cpu, ibmvmc_race_raise, NULL, 0))
 		return -ENODEV;
-	for (i = 0; i < 1000 && atomic_read(&ibmvmc_pend_held) == 0; i++)
-		usleep_range(100, 200);
+	/* spin (a sleep can outlast a short hold under TCG), for one second at most */
+	deadline = ktime_get_ns() + NSEC_PER_SEC;
+	while (atomic_read(&ibmvmc_pend_held) == 0 && ktime_get_ns() < deadline)
+		cpu_relax();
 	return atomic_read(&ibmvmc_pend_held) == 1 ? cpu : -ETIMEDOUT;
 }
 

@@ -15,10 +15,10 @@
 #               trace.plan (the trace captured in the VM, decoded on the host with
 #               the matching .ko and refused with another build's: check-trace.sh),
 #               load-failure.plan (init failed at each of its steps: ENOMEM, no leak);
+#      both:    unload-race.plan (a pend held between its check and its queue on the
+#               other CPU while unload goes on: unload must wait for it);
 #      ppc64le: session-ppc64le.plan (C client and errno contract on POWER, simulator
-#               build), unload-race.plan (a pend held between its check and its queue
-#               on the other CPU while unload goes on: unload must wait for it),
-#               then the pseries build (real VIO/hcall backend) on QEMU's
+#               build), then the pseries build (real VIO/hcall backend) on QEMU's
 #               spapr-vmc device (tools/qemu): pseries.plan (probe, sessions, errno
 #               contract, parameters, reload, removal, the trace decoded on the
 #               host), pseries-two, pseries-stress (transport events at random),
@@ -63,17 +63,14 @@ if [ "$arch" = x86_64 ]; then
     "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/load-failure.plan" --ko "$ko" "${progs[@]}" \
         --out "$REPO/target/vm/$arch/load-failure" "${steps[@]}"
 fi
-if [ "$arch" = ppc64le ]; then
-    # The unload race of a late pend, made certain: it needs a second CPU (the ppc64le
-    # guest has two; the x86_64 one, without ACPI, has one), and each load's race must
-    # really have been set up.
-    race=()
-    for us in 20000 10000 5000; do
-        race+=(--expect-log "unload race: a pend held $us us on CPU [0-9]+ while unload goes on")
-    done
-    "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/unload-race.plan" --ko "$ko" "${progs[@]}" \
-        --out "$REPO/target/vm/$arch/unload-race" "${race[@]}"
-fi
+# The unload race of a late pend, made certain: it needs the second CPU both guests
+# have, and each load's race must really have been set up.
+race=()
+for us in 20000 10000 5000; do
+    race+=(--expect-log "unload race: a pend held $us us on CPU [0-9]+ while unload goes on")
+done
+"$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/unload-race.plan" --ko "$ko" "${progs[@]}" \
+    --out "$REPO/target/vm/$arch/unload-race" "${race[@]}"
 if [ "$arch" = ppc64le ]; then
     # The pseries build (the real VIO/hcall backend) on QEMU's spapr-vmc device
     # (tools/qemu): the same kinds of test as the simulator build, with the
