@@ -4,7 +4,8 @@
 # Prints nothing if it can; otherwise one line saying what is wrong and what to install
 # or set, which Kbuild turns into the build's error. (A distribution's headers package
 # typically lacks the Rust artifacts, so the usual failure is a rustc error deep in the
-# build; this says it first.)
+# build; this says it first.) bindgen is not checked: building the module never runs
+# it (the kernel's bindings are in its rust/ artifacts).
 #
 # usage: kbuild-preflight.sh OBJTREE RUSTC CC
 #   OBJTREE  the kernel's build tree (its include/config/auto.conf, rust/)
@@ -44,5 +45,11 @@ have=$("$rustc" --version 2>/dev/null | head -1)
 if [ "$(config CONFIG_CC_IS_CLANG)" = y ]; then
     "$cc" --version 2>/dev/null | grep -q clang ||
         say "the kernel was built with clang (CONFIG_CC_IS_CLANG=y), but CC is '$cc': build with LLVM=1 (or LLVM=-NN for a versioned clang), as the kernel was"
+    # Another clang major version: other flags, other warnings, another ABI of
+    # compiler-generated helpers; an older one may not know the kernel's flags at all.
+    kmajor=$(( $(config CONFIG_CLANG_VERSION) / 10000 ))
+    cmajor=$("$cc" --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\)\..*/\1/p' | head -1)
+    [ -z "$cmajor" ] || [ "$kmajor" = 0 ] || [ "$cmajor" = "$kmajor" ] ||
+        say "CC '$cc' is clang $cmajor, but the kernel was built with clang $kmajor (CONFIG_CLANG_VERSION=$(config CONFIG_CLANG_VERSION)): install clang-$kmajor and build with LLVM=-$kmajor"
 fi
 exit 0

@@ -27,6 +27,7 @@ CONFIG_X86=y
 CONFIG_RUST=y
 CONFIG_RUSTC_VERSION_TEXT="rustc 1.96.0 (ac68faa20 2026-05-25)"
 CONFIG_CC_IS_CLANG=y
+CONFIG_CLANG_VERSION=190107
 CONF
     touch "$t/rust/libcore.rmeta" "$t/rust/libkernel.rmeta" "$t/rust/libmacros.so" \
         "$t/scripts/target.json"
@@ -65,6 +66,9 @@ expect "another rustc" "is 'rustc 1.85.0.*but the kernel was built with 'rustc 1
 expect "no rustc" "no rustc at" "$t" "$work/bin/none" "$c"
 t=$(tree gcc)
 expect "gcc for a clang kernel" "build with LLVM=1" "$t" "$r" "$work/bin/gcc"
+printf '#!/bin/sh\necho "Debian clang version 14.0.6"\n' >"$work/bin/clang-14" && chmod +x "$work/bin/clang-14"
+expect "an older clang than the kernel's" "is clang 14, but the kernel was built with clang 19.*LLVM=-19" \
+    "$t" "$r" "$work/bin/clang-14"
 
 # dkms-make.sh: a stub make that prints its arguments; rustc and clang candidates.
 dm="$REPO/tools/pkg/dkms-make.sh"
