@@ -81,7 +81,9 @@ module! {
 /// `inject_load_failure`): `n` is the step's number, 1 to [`LOAD_STEPS`] in init's
 /// order; the load then fails with ENOMEM there, and everything built until then must
 /// be torn down without a leak (tests/vm/load-failure.plan). A normal build has no such
-/// parameter and this is `Ok`.
+/// parameter and this is `Ok`. (The steps are the simulator build's: the pseries
+/// probe's failures are injected by failslab, tests/vm/vmc_failprobe.c.)
+#[cfg(ibmvmc_sim)]
 pub(crate) fn load_step(n: u32) -> Result {
     #[cfg(ibmvmc_debug)]
     if module_parameters::inject_load_failure.value() == n {
@@ -92,8 +94,8 @@ pub(crate) fn load_step(n: u32) -> Result {
     Ok(())
 }
 
-/// How many steps `load_step` numbers (the simulator build's).
-#[cfg_attr(not(ibmvmc_debug), allow(dead_code))]
+/// How many steps `load_step` numbers.
+#[cfg(all(ibmvmc_sim, ibmvmc_debug))]
 pub(crate) const LOAD_STEPS: u32 = 7;
 
 struct IbmVmc {
