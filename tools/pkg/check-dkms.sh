@@ -118,8 +118,8 @@ dkms autoinstall -k "$rel" >"$work/dkms-ppc64le.log" 2>&1 || {
 cat "$work/dpkg-i.log" >>"$work/dkms-ppc64le.log"
 dkms status -m ibmvmc-rs -v "$version" -k "$rel" | grep -q ': installed' ||
     die "DKMS did not install ibmvmc-rs/$version for $rel: $(dkms status)"
-ko=$(find "$mods/updates" -name 'ibmvmc.ko*' | head -1)
-[ -n "$ko" ] || die "DKMS installed no ibmvmc.ko under $mods/updates"
+ko=$(find "$mods/updates" -name 'ibmvmc.ko*' 2>/dev/null | head -1 || true)
+[ -n "$ko" ] || die "DKMS installed no ibmvmc.ko under $mods/updates: $(grep -i -m3 -E 'error|not newer|override' "$work/dkms-ppc64le.log")"
 grep -q "Forcing version override of ibmvmc-rs" "$work/dkms-ppc64le.log" ||
     die "DKMS did not apply the package's version override"
 [ "$(modinfo_field "$ko" backend)" = pseries ] || die "$ko is not the pseries driver: backend=$(modinfo_field "$ko" backend)"
@@ -180,7 +180,7 @@ dkms autoinstall -k "$rel" >"$work/dkms-x86_64.log" 2>&1 || {
     cat "/var/lib/dkms/ibmvmc-rs/$version/build/make.log" >&2 2>/dev/null || true
     die "dkms autoinstall for x86_64 failed: $(tail -5 "$work/dkms-x86_64.log")"
 }
-ko=$(find "$mods/updates" -name 'ibmvmc.ko*' | head -1)
+ko=$(find "$mods/updates" -name 'ibmvmc.ko*' 2>/dev/null | head -1 || true)
 [ -n "$ko" ] || die "DKMS installed no ibmvmc.ko under $mods/updates for x86_64"
 case $(modinfo_field "$ko" backend) in
     simulator*) ;;
