@@ -4,14 +4,11 @@
 //! Everything here is `no_std` and free of kernel dependencies so that it builds and
 //! tests on the host; `src/kmod/` is the kernel glue that Kbuild links it into.
 //!
-//! - [`wire`]: the 16-byte CRQ entry, parsed and emitted;
-//! - [`hv`]: the hypervisor boundary ([`Device`]), the platform's wait queues
-//!   ([`Waiters`]) and timers ([`Timers`]);
-//! - [`Vmc`]: the driver, one file per protocol concept, each opening with the
-//!   lifecycle of its state: the instance, its lock and the dispatch (`vmc.rs`), the
-//!   link (`link.rs`), a session (`session.rs`), transfer (`transfer.rs`), the retry
-//!   policy and timeouts (`retry.rs`), the file's side and the device-wide ioctls
-//!   (`api.rs`); the state's shapes in [`state`], the errno contract in [`errno`].
+//! The driver is [`Vmc`], one per device, over the platform's [`Device`] (the
+//! hypervisor), [`Waiters`] and [`Timers`]. What each file of this crate holds, its
+//! private modules included, is listed once, with the rest of the repository: the
+//! "Layout" section of `README.md` (under "Development"). The design is the README's
+//! "Architecture" section.
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-//! One test per defect of the C driver (`shared/reference/c-driver.md`, numbered as
-//! there). Each fails if the core had that defect. Defects that live entirely in the
-//! kernel glue (locking across copy_from_user, the CAP_SYS_ADMIN check, remove())
-//! are tested here as far as the core is concerned and again in the VM tests.
+//! One test per defect of the C driver, `defect_NN_*` for defects 1 to 23 of
+//! `tests/DEFECTS.md` (numbered as there; that file says what each defect was and
+//! which VM checks cover it too). Each fails if the core had that defect. Defects that
+//! live partly in the kernel glue (locking across copy_from_user, the CAP_SYS_ADMIN
+//! check, remove()) are tested here as far as the core is concerned and again in the
+//! VM tests; 24 and 25 live in the glue only and have VM checks alone.
 
 mod common;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-//! The flows of the seed document, end to end through the core and the simulator, and
-//! the errno contract of every file operation, case by case.
+//! The driver's flows (handshake, open, messages, close, reset), end to end through the
+//! core and the simulator, and the errno contract of every file operation, case by case.
 
 mod common;
 

@@ -9,10 +9,13 @@
  *   vmc_common          prints "vmc_common: N checks ok", exit 0; on failure the check's
  *                       name and exit 1
  *
- * The HMC framing is the 32-byte big-endian header of IBM's HMC protocol (see
- * ../shared/reference/c-driver.md); the simulator (tools/vmc-sim/src/hmc.rs) answers
- * exchange ops (0x0001), close (0x0002) and echo (0x0103) to target 0x8000 and echoes
- * anything unframed byte for byte.
+ * The HMC framing is the 32-byte big-endian header of IBM's HMC protocol: bytes 0..2
+ * DE CA FF, 3 header length (32), 4..7 message length, 8..11 correlation token,
+ * 12..13 target, 15 flags (0x80 response expected, 0x40 response), 16..19 data
+ * length, 20..21 opcode, 22..23 return code, then the data (the constants are in
+ * tools/vmc-sim/src/hmc.rs). The simulator answers exchange ops (0x0001), close
+ * (0x0002) and echo (0x0103) to target 0x8000 and echoes anything unframed byte for
+ * byte.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -7,7 +7,7 @@ tests/vm/vmc_compare and vmc_bench on it, unloads it and scans for leaks, then d
 same with ibmvmc.ko (pseries backend), all on QEMU's spapr-vmc device in one boot. This
 script reads that boot's console log and writes the table (markdown) with a row per
 check: what each driver did, and for a C failure the defect of the C driver that
-explains it (the numbers of tests/defects.rs and ../shared/reference/c-driver.md).
+explains it (the numbers of tests/defects.rs and tests/DEFECTS.md).
 Two rows come from the log itself: no splat while the driver was loaded, and no
 kmemleak report after it was unloaded.
 

@@ -75,7 +75,7 @@ esac
 qemu+=("${qemu_args[@]}")
 
 # KVM is not used: on these machines /dev/kvm exists but ordinary guests hang or abort
-# under it (see ../shared/reference/kernel-build-notes.md). IBMVMC_KVM=1 opts in.
+# under it (README.md, "Test kernels"). IBMVMC_KVM=1 opts in.
 if [ "${IBMVMC_KVM:-0}" = 1 ] && [ "$arch" = x86_64 ]; then
     qemu+=(-enable-kvm)
 fi
