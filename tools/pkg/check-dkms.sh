@@ -16,9 +16,9 @@
 #      (tests/vm/dkms-pseries.plan), x86_64 with the simulator (tests/vm/dkms-x86_64.plan);
 #   4. a kernel without CONFIG_RUST is excluded by dkms.conf (BUILD_EXCLUSIVE_CONFIG);
 #   5. `dpkg -r` removes both packages, and with them every file DKMS made.
-# Needs both test kernels, the QEMU with spapr-vmc and the VM test programs (the VM
-# suites of tools/test.sh build them). Leaves the machine as it found it (IBMVMC_KEEP=1
-# keeps the logs in its scratch directory).
+# Needs both test kernels and the QEMU with spapr-vmc (tools/test.sh builds them
+# before). Leaves the machine as it found it (IBMVMC_KEEP=1 keeps the logs in its
+# scratch directory).
 #   tools/pkg/check-dkms.sh
 source "$(dirname "$0")/../lib.sh"
 STEP=check-dkms
@@ -87,6 +87,25 @@ install_kernel() {
     /sbin/depmod "$rel"
 }
 modinfo_field() { /sbin/modinfo -F "$2" "$1" 2>/dev/null | head -1; }
+# The module DKMS installed for the kernel now in $mods (for ARCH, DKMS's log LOG), of
+# this package's version: its path on stdout.
+installed_ko() {
+    local arch=$1 dlog=$2 ko
+    dkms status -m ibmvmc-rs -v "$version" -k "$rel" | grep -q ': installed' ||
+        die "DKMS did not install ibmvmc-rs/$version for $rel ($arch): $(dkms status)"
+    ko=$(find "$mods/updates" -name 'ibmvmc.ko*' 2>/dev/null | head -1 || true)
+    [ -n "$ko" ] ||
+        die "DKMS installed no ibmvmc.ko under $mods/updates ($arch): $(grep -i -m3 -E 'error|not newer|override' "$dlog")"
+    [ "$(modinfo_field "$ko" version)" = "$version" ] ||
+        die "$ko has version '$(modinfo_field "$ko" version)', not $version"
+    echo "$ko"
+}
+# The VM test programs of ARCH (tools/vm/build-progs.sh), as run.sh arguments.
+progs() {
+    local built p
+    built=$("$REPO/tools/vm/build-progs.sh" "$1") || die "the $1 test programs did not build"
+    while read -r p; do printf -- '--prog\n%s\n' "$p"; done <<<"$built"
+}
 
 # ppc64le first: DKMS cross-builds it (the arch DKMS records is this machine's), signs
 # it with the kernel's key (given to DKMS as a MOK key would be), and installs it over
@@ -116,14 +135,10 @@ dkms autoinstall -k "$rel" >"$work/dkms-ppc64le.log" 2>&1 || {
     die "dkms autoinstall for ppc64le failed: $(tail -5 "$work/dkms-ppc64le.log")"
 }
 cat "$work/dpkg-i.log" >>"$work/dkms-ppc64le.log"
-dkms status -m ibmvmc-rs -v "$version" -k "$rel" | grep -q ': installed' ||
-    die "DKMS did not install ibmvmc-rs/$version for $rel: $(dkms status)"
-ko=$(find "$mods/updates" -name 'ibmvmc.ko*' 2>/dev/null | head -1 || true)
-[ -n "$ko" ] || die "DKMS installed no ibmvmc.ko under $mods/updates: $(grep -i -m3 -E 'error|not newer|override' "$work/dkms-ppc64le.log")"
+ko=$(installed_ko ppc64le "$work/dkms-ppc64le.log")
 grep -q "Forcing version override of ibmvmc-rs" "$work/dkms-ppc64le.log" ||
     die "DKMS did not apply the package's version override"
 [ "$(modinfo_field "$ko" backend)" = pseries ] || die "$ko is not the pseries driver: backend=$(modinfo_field "$ko" backend)"
-[ "$(modinfo_field "$ko" version)" = "$version" ] || die "$ko has version '$(modinfo_field "$ko" version)', not $version"
 [ "$(modinfo_field "$ko" sig_id)" = "PKCS#7" ] || die "$ko is not signed (DKMS did not sign it)"
 signer=$(modinfo_field "$ko" signer)
 nver=$(/sbin/modprobe --dump-modversions "$ko" | wc -l)
@@ -150,15 +165,8 @@ cp "${kit[0]}" "$work/vmc_hvctl.ko"
 hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$kppc/.config")
 "$kppc/scripts/sign-file" "$hash" "$kppc/certs/signing_key.pem" "$kppc/certs/signing_key.x509" \
     "$work/vmc_hvctl.ko"
-progs() {
-    local p
-    for p in vmc_common module_state vmc_example vmc_session vmc_errno; do
-        [ -x "$REPO/target/vm/$1/bin/$p" ] || die "no test program $p for $1: run tools/vm/build-progs.sh $1"
-        echo --prog
-        echo "$REPO/target/vm/$1/bin/$p"
-    done
-}
-mapfile -t pp < <(progs ppc64le)
+pp=$(progs ppc64le)
+mapfile -t pp <<<"$pp"
 "$REPO/tools/vm/run.sh" ppc64le "$REPO/tests/vm/dkms-pseries.plan" --ko "$ko" "${pp[@]}" \
     --qemu "$("$REPO/tools/qemu/build-qemu.sh")" --qemu-arg -device --qemu-arg spapr-vmc \
     --file "$work/vmc_hvctl.ko" --file "$work/ibmvmc-unsigned.ko" --append module.sig_enforce=1 \
@@ -180,14 +188,13 @@ dkms autoinstall -k "$rel" >"$work/dkms-x86_64.log" 2>&1 || {
     cat "/var/lib/dkms/ibmvmc-rs/$version/build/make.log" >&2 2>/dev/null || true
     die "dkms autoinstall for x86_64 failed: $(tail -5 "$work/dkms-x86_64.log")"
 }
-ko=$(find "$mods/updates" -name 'ibmvmc.ko*' 2>/dev/null | head -1 || true)
-[ -n "$ko" ] || die "DKMS installed no ibmvmc.ko under $mods/updates for x86_64"
+ko=$(installed_ko x86_64 "$work/dkms-x86_64.log")
 case $(modinfo_field "$ko" backend) in
     simulator*) ;;
     *) die "the x86_64 build is not the simulator: backend=$(modinfo_field "$ko" backend)" ;;
 esac
-[ "$(modinfo_field "$ko" version)" = "$version" ] || die "$ko has version '$(modinfo_field "$ko" version)'"
-mapfile -t px < <(progs x86_64)
+px=$(progs x86_64)
+mapfile -t px <<<"$px"
 "$REPO/tools/vm/run.sh" x86_64 "$REPO/tests/vm/dkms-x86_64.plan" --ko "$ko" "${px[@]}" \
     --out "$REPO/target/vm/x86_64/dkms" --expect-log 'ibmvmc: simulator build'
 log "$ko: the simulator build, version $version, runs a session"
