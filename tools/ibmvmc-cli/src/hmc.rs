@@ -2,78 +2,35 @@
 //! The HMC protocol's 32-byte big-endian header, as management applications frame their
 //! messages over VMC (the driver itself treats messages as opaque bytes).
 
-// The header's constants are the simulator's (tools/vmc-sim/src/hmc.rs), which is the
-// HMC peer the CLI talks to in tests: one definition for both sides.
-/// What the simulated hypervisor answers to exchange ops: the opcodes it serves.
-pub use ibmvmc_sim::hmc::EXCHANGE_OPS_DATA as SIM_EXCHANGE_OPS_DATA;
-pub use ibmvmc_sim::hmc::{
-    DESCRIPTOR, FLAG_RESPONSE, FLAG_RESPONSE_EXPECTED, HEADER_LEN, OP_CLOSE, OP_ECHO,
-    OP_EXCHANGE_OPS, TARGET_ROUTER,
+// The framing is the ibmvmc-hmc crate's, which the simulator (the HMC peer in tests)
+// uses too: one definition for both sides.
+pub use ibmvmc_hmc::{
+    Header, FLAG_RESPONSE, FLAG_RESPONSE_EXPECTED, HEADER_LEN, OP_CLOSE, OP_ECHO, OP_EXCHANGE_OPS,
 };
 
-/// A parsed header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Header {
-    /// Total message length, header included.
-    pub total_len: u32,
-    /// Correlation token.
-    pub token: u32,
-    /// Target.
-    pub target: u16,
-    /// Flags.
-    pub flags: u8,
-    /// Data length.
-    pub data_len: u32,
-    /// Opcode.
-    pub opcode: u16,
-    /// Return code (responses).
-    pub rc: u16,
-}
-
-fn be16(b: &[u8], at: usize) -> u16 {
-    u16::from_be_bytes([b[at], b[at + 1]])
-}
-
-fn be32(b: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
 /// A request to the command router: header plus `data`.
-pub fn request(opcode: u16, token: u32, data: &[u8]) -> Vec<u8> {
-    let mut m = vec![0u8; HEADER_LEN + data.len()];
-    m[..3].copy_from_slice(&DESCRIPTOR);
-    m[3] = HEADER_LEN as u8;
-    m[4..8].copy_from_slice(&((HEADER_LEN + data.len()) as u32).to_be_bytes());
-    m[8..12].copy_from_slice(&token.to_be_bytes());
-    m[12..14].copy_from_slice(&TARGET_ROUTER.to_be_bytes());
-    m[15] = FLAG_RESPONSE_EXPECTED;
-    m[16..20].copy_from_slice(&(data.len() as u32).to_be_bytes());
-    m[20..22].copy_from_slice(&opcode.to_be_bytes());
-    m[HEADER_LEN..].copy_from_slice(data);
-    m
+pub fn request(opcode: u16, token: u32, data: &[u8]) -> Result<Vec<u8>, String> {
+    let len = u32::try_from(data.len()).map_err(|_| "data too long for the header")?;
+    let mut m = Header::request(opcode, token, len).encode().to_vec();
+    m.extend_from_slice(data);
+    Ok(m)
 }
 
 /// The header of `msg`, if it is HMC-framed.
 pub fn parse(msg: &[u8]) -> Option<Header> {
-    if msg.len() < HEADER_LEN || msg[..3] != DESCRIPTOR || msg[3] as usize != HEADER_LEN {
-        return None;
-    }
-    Some(Header {
-        total_len: be32(msg, 4),
-        token: be32(msg, 8),
-        target: be16(msg, 12),
-        flags: msg[15],
-        data_len: be32(msg, 16),
-        opcode: be16(msg, 20),
-        rc: be16(msg, 22),
-    })
+    Header::parse(msg)
 }
 
-/// Checks that `resp` is the good answer to `req` carrying `want_data`; else says why.
-pub fn check_response(req: &[u8], resp: &[u8], want_data: &[u8]) -> Result<(), String> {
+/// Checks that `resp` is the good answer to `req` and returns its data; with
+/// `want_data`, the data must be exactly that. Else says why.
+pub fn check_response<'a>(
+    req: &[u8],
+    resp: &'a [u8],
+    want_data: Option<&[u8]>,
+) -> Result<&'a [u8], String> {
     let q = parse(req).ok_or("the request is not HMC-framed")?;
     let r = parse(resp).ok_or("the response is not HMC-framed")?;
-    if r.total_len as usize != resp.len() || r.data_len as usize != resp.len() - HEADER_LEN {
+    if !r.lengths_fit(resp.len()) {
         return Err(format!(
             "lengths: total {} data {} for a {}-byte message",
             r.total_len,
@@ -81,30 +38,31 @@ pub fn check_response(req: &[u8], resp: &[u8], want_data: &[u8]) -> Result<(), S
             resp.len()
         ));
     }
-    if (r.token, r.target, r.opcode) != (q.token, q.target, q.opcode) {
+    if !q.answered_by(&r) {
         return Err("token, target or opcode changed".into());
     }
-    if r.flags & FLAG_RESPONSE == 0 || r.flags & FLAG_RESPONSE_EXPECTED != 0 {
+    if !r.is_response() {
         return Err(format!("flags 0x{:02x} are not a response's", r.flags));
     }
     if r.rc != 0 {
         return Err(format!("return code 0x{:04x}", r.rc));
     }
-    if &resp[HEADER_LEN..] != want_data {
-        return Err(format!(
+    let data = &resp[HEADER_LEN..];
+    match want_data {
+        Some(want) if data != want => Err(format!(
             "data differs ({} bytes, want {})",
-            resp.len() - HEADER_LEN,
-            want_data.len()
-        ));
+            data.len(),
+            want.len()
+        )),
+        _ => Ok(data),
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// What the simulator (tools/vmc-sim/src/hmc.rs) does to a request.
+    /// What a command router does to a request, built by hand from the layout.
     fn answer(req: &[u8], data: &[u8]) -> Vec<u8> {
         let mut r = req[..HEADER_LEN].to_vec();
         r.extend_from_slice(data);
@@ -117,7 +75,7 @@ mod tests {
 
     #[test]
     fn request_layout() {
-        let m = request(OP_ECHO, 0x0102_0304, &[9, 8, 7]);
+        let m = request(OP_ECHO, 0x0102_0304, &[9, 8, 7]).unwrap();
         assert_eq!(m.len(), 35);
         assert_eq!(&m[..4], &[0xDE, 0xCA, 0xFF, 32]);
         assert_eq!(&m[4..8], &[0, 0, 0, 35]);
@@ -137,7 +95,7 @@ mod tests {
     #[test]
     fn unframed_is_not_parsed() {
         assert!(parse(&[0xDE, 0xCA, 0xFF, 32]).is_none());
-        let mut m = request(OP_CLOSE, 1, &[]);
+        let mut m = request(OP_CLOSE, 1, &[]).unwrap();
         m[3] = 31;
         assert!(parse(&m).is_none());
         assert!(parse(&[0u8; 64]).is_none());
@@ -145,43 +103,44 @@ mod tests {
 
     #[test]
     fn good_responses_pass() {
-        let ex = request(OP_EXCHANGE_OPS, 5, &[]);
+        let ex = request(OP_EXCHANGE_OPS, 5, &[]).unwrap();
+        let ops = [0, 0, 0, 7];
+        let resp = answer(&ex, &ops);
+        assert_eq!(check_response(&ex, &resp, None), Ok(&ops[..]));
+        assert_eq!(check_response(&ex, &resp, Some(&ops)), Ok(&ops[..]));
+        let echo = request(OP_ECHO, 6, b"hello").unwrap();
+        let resp = answer(&echo, b"hello");
         assert_eq!(
-            check_response(
-                &ex,
-                &answer(&ex, &SIM_EXCHANGE_OPS_DATA),
-                &SIM_EXCHANGE_OPS_DATA
-            ),
-            Ok(())
-        );
-        let echo = request(OP_ECHO, 6, b"hello");
-        assert_eq!(
-            check_response(&echo, &answer(&echo, b"hello"), b"hello"),
-            Ok(())
+            check_response(&echo, &resp, Some(b"hello")),
+            Ok(&b"hello"[..])
         );
     }
 
     #[test]
     fn bad_responses_fail() {
-        let echo = request(OP_ECHO, 6, b"hello");
+        let echo = request(OP_ECHO, 6, b"hello").unwrap();
+        let want = Some(&b"hello"[..]);
         assert!(
-            check_response(&echo, &echo, b"hello").is_err(),
+            check_response(&echo, &echo, want).is_err(),
             "a request is no response"
         );
         let mut r = answer(&echo, b"hello");
         r[23] = 1;
-        assert!(check_response(&echo, &r, b"hello")
+        assert!(check_response(&echo, &r, None)
             .unwrap_err()
             .contains("return code"));
         let mut r = answer(&echo, b"hello");
         r[9] ^= 1;
-        assert!(check_response(&echo, &r, b"hello").is_err());
+        assert!(check_response(&echo, &r, None)
+            .unwrap_err()
+            .contains("token"));
         let r = answer(&echo, b"hellO");
-        assert!(check_response(&echo, &r, b"hello")
+        assert!(check_response(&echo, &r, want)
             .unwrap_err()
             .contains("data differs"));
+        assert!(check_response(&echo, &r, None).is_ok());
         let r = answer(&echo, b"hello");
-        assert!(check_response(&echo, &r[..r.len() - 1], b"hell")
+        assert!(check_response(&echo, &r[..r.len() - 1], None)
             .unwrap_err()
             .contains("lengths"));
     }

@@ -249,13 +249,15 @@ extern "C" fn on_sigint(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
 
-fn hmc_op(dev: &Device, op: u16, token: u32, want: &[u8]) -> Result<(), String> {
-    let req = hmc::request(op, token, &[]);
+/// One request without data to the command router; the response's data.
+fn hmc_op(dev: &Device, op: u16, token: u32) -> Result<Vec<u8>, String> {
+    let req = hmc::request(op, token, &[])?;
     let mut buf = vec![0u8; read_size()];
     let n = dev
         .round_trip(&req, &mut buf, TIMEOUT)
         .map_err(|e| e.to_string())?;
-    hmc::check_response(&req, &buf[..n], want)
+    hmc::check_response(&req, &buf[..n], None)
+        .map(<[u8]>::to_vec)
         .map_err(|why| format!("HMC opcode 0x{op:04x}: {why}"))
 }
 
@@ -271,23 +273,18 @@ fn session_test(path: &str, count: u32, mtu: usize) -> Result<String, String> {
     }
     let id = dev::hmc_id(&format!("ibmvmc-cli-{}", std::process::id()))?;
     dev.open_session(&id, TIMEOUT).map_err(|e| e.to_string())?;
-    hmc_op(
-        &dev,
-        hmc::OP_EXCHANGE_OPS,
-        0x5e55_0001,
-        &hmc::SIM_EXCHANGE_OPS_DATA,
-    )?;
+    hmc_op(&dev, hmc::OP_EXCHANGE_OPS, 0x5e55_0001)?;
     let mut reply = vec![0u8; mtu];
     let (mut framed, mut raw, mut bytes) = (0u32, 0u32, 0u64);
     for i in 0..count {
         let len = echo_size(i, mtu);
         if len >= hmc::HEADER_LEN && i % 3 == 0 {
             let data = pattern(len - hmc::HEADER_LEN, i);
-            let req = hmc::request(hmc::OP_ECHO, i, &data);
+            let req = hmc::request(hmc::OP_ECHO, i, &data)?;
             let n = dev
                 .round_trip(&req, &mut reply, TIMEOUT)
                 .map_err(|e| format!("echo {i}: {e}"))?;
-            hmc::check_response(&req, &reply[..n], &data)
+            hmc::check_response(&req, &reply[..n], Some(&data))
                 .map_err(|why| format!("echo {i} (HMC, {len} bytes): {why}"))?;
             framed += 1;
         } else {
@@ -304,7 +301,7 @@ fn session_test(path: &str, count: u32, mtu: usize) -> Result<String, String> {
         }
         bytes += len as u64;
     }
-    hmc_op(&dev, hmc::OP_CLOSE, 0x5e55_0002, &[])?;
+    hmc_op(&dev, hmc::OP_CLOSE, 0x5e55_0002)?;
     drop(dev);
     Ok(format!(
         "ibmvmc session-test: ok: {count} echoes ({framed} HMC-framed, {raw} raw, {bytes} bytes, MTU {mtu}) with poll() in {} ms",
@@ -401,13 +398,13 @@ fn run(args: &Args) -> Result<(), String> {
             Action::ExchangeOps => {
                 need(&session)?;
                 let dev = session.as_ref().ok_or("no session")?;
-                hmc_op(dev, hmc::OP_EXCHANGE_OPS, 1, &hmc::SIM_EXCHANGE_OPS_DATA)?;
-                println!("exchange ops ok");
+                let ops = hmc_op(dev, hmc::OP_EXCHANGE_OPS, 1)?;
+                println!("exchange ops ok: {}", hexdump(&ops));
             }
             Action::HmcClose => {
                 need(&session)?;
                 let dev = session.as_ref().ok_or("no session")?;
-                hmc_op(dev, hmc::OP_CLOSE, 2, &[])?;
+                hmc_op(dev, hmc::OP_CLOSE, 2)?;
                 println!("HMC close ok");
             }
             Action::Monitor => {

@@ -11,7 +11,8 @@ use ibmvmc::wire::CrqRepr;
 use ibmvmc::wire::Status;
 use ibmvmc::wire::VmcMessage;
 use ibmvmc::HcallRc;
-use ibmvmc_sim::hmc;
+use ibmvmc_hmc as hmc;
+use ibmvmc_sim::hmc::EXCHANGE_OPS_DATA;
 use ibmvmc_sim::Direction;
 use ibmvmc_sim::Sim;
 use ibmvmc_sim::SimConfig;
@@ -353,7 +354,7 @@ fn hmc_echo_and_exchange_ops() {
     assert_eq!(be16(&back, 22), 0);
     assert_eq!(be32(&back, 16), 4);
     assert_eq!(be32(&back, 4), 36);
-    assert_eq!(&back[32..], &hmc::EXCHANGE_OPS_DATA);
+    assert_eq!(&back[32..], &EXCHANGE_OPS_DATA);
 
     let (_, back) = round_trip(sim, 5, &hmc_frame(hmc::TARGET_ROUTER, hmc::OP_CLOSE, &[]));
     assert_eq!((back.len(), be16(&back, 22)), (32, 0));
