@@ -295,34 +295,7 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
         #[cfg(not(ibmvmc_sim))]
         _ => return errno(Errno::NoDev),
         #[cfg(ibmvmc_sim)]
-        _ => {
-            use core::fmt::Write;
-            let s = instance.sim.stats();
-            write!(
-                out,
-                "inits {}\ncapabilities {}\nopens {}\ncloses {}\nsignals_in {}\nsignals_out {}\n\
-                 echoes {}\nexchange_ops {}\nhmc_closes {}\nraw_echoes {}\nadd_buffer_failures {}\n\
-                 remove_buffer_responses {}\nprotocol_errors {}\nrdma_ok {}\nrdma_failed {}\n\
-                 dropped_to_partition {}\nqueued_to_partition {}\n",
-                s.inits,
-                s.capabilities,
-                s.opens,
-                s.closes,
-                s.signals_in,
-                s.signals_out,
-                s.echoes,
-                s.exchange_ops,
-                s.hmc_closes,
-                s.raw_echoes,
-                s.add_buffer_failures,
-                s.remove_buffer_responses,
-                s.protocol_errors,
-                s.rdma_ok,
-                s.rdma_failed,
-                s.dropped_to_partition,
-                instance.sim.queued_to_partition(),
-            )
-        }
+        _ => instance.sim.write_stats(&mut out),
     };
     out.len as isize
 }

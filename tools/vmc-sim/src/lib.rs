@@ -276,6 +276,34 @@ pub struct SimStats {
 }
 
 impl SimStats {
+    /// Each counter with its name (the field's), in the order of [`Sim::write_stats`].
+    pub const fn counters(&self) -> [(&'static str, u32); 22] {
+        [
+            ("inits", self.inits),
+            ("capabilities", self.capabilities),
+            ("opens", self.opens),
+            ("closes", self.closes),
+            ("signals_in", self.signals_in),
+            ("signals_out", self.signals_out),
+            ("echoes", self.echoes),
+            ("exchange_ops", self.exchange_ops),
+            ("hmc_closes", self.hmc_closes),
+            ("raw_echoes", self.raw_echoes),
+            ("add_buffer_failures", self.add_buffer_failures),
+            ("remove_buffer_responses", self.remove_buffer_responses),
+            ("protocol_errors", self.protocol_errors),
+            ("first_protocol_error_line", self.first_protocol_error_line),
+            ("rdma_ok", self.rdma_ok),
+            ("rdma_failed", self.rdma_failed),
+            ("dropped_to_partition", self.dropped_to_partition),
+            ("registrations", self.registrations),
+            ("frees", self.frees),
+            ("enables", self.enables),
+            ("refused", self.refused),
+            ("longest_refusal_streak", self.longest_refusal_streak),
+        ]
+    }
+
     /// All counters zero.
     pub const ZERO: SimStats = SimStats {
         inits: 0,
@@ -568,6 +596,16 @@ impl Sim {
     /// Entries for the partition not yet taken: on its queue plus in the backlog.
     pub fn queued_to_partition(&self) -> usize {
         self.with(0, |s| s.queue.valid() as usize + s.backlog.len())
+    }
+
+    /// The simulator's counters as text, one `name value` per line: each of
+    /// [`SimStats::counters`], then `queued_to_partition`. What the x86_64 test module's
+    /// debugfs `ibmvmc/sim` reads back, and the QEMU device's statistics.
+    pub fn write_stats(&self, out: &mut dyn core::fmt::Write) -> core::fmt::Result {
+        for (name, value) in self.stats().counters() {
+            writeln!(out, "{name} {value}")?;
+        }
+        writeln!(out, "queued_to_partition {}", self.queued_to_partition())
     }
 
     /// The LIOBA of buffer (`hmc_index`, `buffer_id`) in the hypervisor's window, if

@@ -300,7 +300,10 @@ pub extern "C" fn vmc_sim_hv_window(base: &mut u32, size: &mut u32) {
 #[no_mangle]
 pub unsafe extern "C" fn vmc_sim_stats(sim: *const VmcSim, buf: *mut c_char, len: usize) -> usize {
     // SAFETY: by the contract.
-    let text = format!("{:?}\n", unsafe { get(sim) }.stats());
+    let sim = unsafe { get(sim) };
+    let mut text = String::new();
+    // Writing to a String does not fail.
+    let _ = sim.write_stats(&mut text);
     if len == 0 {
         return 0;
     }
@@ -369,7 +372,14 @@ mod tests {
             assert_eq!(vmc_sim_request_vmc(s, &mut drc), 0);
             assert_eq!(drc, ibmvmc_sim::DEFAULT_DRC_INDEX);
             let mut text = [0 as c_char; 512];
-            assert!(vmc_sim_stats(s, text.as_mut_ptr(), text.len()) > 0);
+            let n = vmc_sim_stats(s, text.as_mut_ptr(), text.len());
+            let listing: Vec<u8> = text[..n].iter().map(|&c| c as u8).collect();
+            let listing = String::from_utf8(listing).unwrap();
+            assert!(listing.starts_with("inits 0\n"), "{listing}");
+            // The second Initialization Complete above.
+            assert!(listing.contains("\nprotocol_errors 1\n"), "{listing}");
+            assert!(listing.ends_with("\nqueued_to_partition 0\n"), "{listing}");
+            assert_eq!(text[n], 0);
             vmc_sim_free(s);
         }
     }
