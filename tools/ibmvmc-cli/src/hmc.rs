@@ -4,9 +4,7 @@
 
 // The framing is the ibmvmc-hmc crate's, which the simulator (the HMC peer in tests)
 // uses too: one definition for both sides.
-pub use ibmvmc_hmc::{
-    Header, FLAG_RESPONSE, FLAG_RESPONSE_EXPECTED, HEADER_LEN, OP_CLOSE, OP_ECHO, OP_EXCHANGE_OPS,
-};
+pub use ibmvmc_hmc::{Header, HEADER_LEN, OP_CLOSE, OP_ECHO, OP_EXCHANGE_OPS};
 
 /// A request to the command router: header plus `data`.
 pub fn request(opcode: u16, token: u32, data: &[u8]) -> Result<Vec<u8>, String> {
@@ -61,6 +59,7 @@ pub fn check_response<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ibmvmc_hmc::{FLAG_RESPONSE, FLAG_RESPONSE_EXPECTED};
 
     /// What a command router does to a request, built by hand from the layout.
     fn answer(req: &[u8], data: &[u8]) -> Vec<u8> {
