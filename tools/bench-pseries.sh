@@ -14,14 +14,10 @@ arch=ppc64le
 ko=$("$REPO/tools/build-module.sh" "$arch" pseries)
 qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
 mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
-bin="$REPO/target/vm/$arch/bin"
-mkdir -p "$bin"
 # vmc_bench for the echo rows, vmc_session for the 1..16384-byte run of the lock stats.
 progs=()
-for p in vmc_bench vmc_session; do
-    powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" \
-        -o "$bin/$p" "$REPO/tests/vm/$p.c"
-    progs+=(--prog "$bin/$p")
+for p in $("$REPO/tools/vm/build-progs.sh" "$arch" vmc_bench vmc_session); do
+    progs+=(--prog "$p")
 done
 out="$REPO/target/vm/$arch/bench-pseries"
 "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench-pseries.plan" --ko "$ko" \

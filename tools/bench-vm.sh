@@ -13,8 +13,7 @@ arch=x86_64
 "$REPO/tools/build-kernel.sh" "$arch" >/dev/null
 ko=$("$REPO/tools/build-module.sh" "$arch")
 bin="$REPO/target/vm/$arch/bin"
-mkdir -p "$bin"
-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" -o "$bin/vmc_bench" "$REPO/tests/vm/vmc_bench.c"
+"$REPO/tools/vm/build-progs.sh" "$arch" vmc_bench >/dev/null
 out="$REPO/target/vm/$arch/bench"
 "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/bench.plan" --ko "$ko" --prog "$bin/vmc_bench" \
     --out "$out" >&2

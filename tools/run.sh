@@ -23,11 +23,7 @@ if [ "${1:-}" = --pseries ]; then
     mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
     cargo build --quiet --release -p ibmvmc-trace --manifest-path "$REPO/Cargo.toml"
     bin="$REPO/target/vm/$arch/bin"
-    mkdir -p "$bin"
-    for p in vmc_example vmc_session; do
-        powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" \
-            -o "$bin/$p" "$REPO/tests/vm/$p.c"
-    done
+    "$REPO/tools/vm/build-progs.sh" "$arch" vmc_example vmc_session >/dev/null
     out="$REPO/target/vm/$arch/run-pseries"
     "$REPO/tools/vm/run.sh" "$arch" "$REPO/tests/vm/run-pseries.plan" --ko "$ko" \
         --prog "$bin/vmc_example" --prog "$bin/vmc_session" --qemu "$qemu_vmc" \

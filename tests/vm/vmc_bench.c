@@ -20,8 +20,8 @@
  *
  * Exit 0 unless something fails outright (no session, an I/O error, a wrong echo).
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <sched.h>
 

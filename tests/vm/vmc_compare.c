@@ -19,8 +19,8 @@
  * The check that wedges the C driver (a SETHMCID from a bad pointer, defect 10) runs
  * last.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <sys/select.h>
 #include <sys/time.h>

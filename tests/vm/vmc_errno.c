@@ -6,11 +6,12 @@
  *
  *   vmc_errno [-m MTU]      MTU of the load (default 4096)
  *
- * Each check prints "ok NAME" or "FAIL NAME: got X want Y"; the last line counts them.
+ * Each check is one TAP result ("ok N NAME", or "# NAME: got X want Y" and "not ok N
+ * NAME"; vmc_common.h's tally), the plan and kselftest's totals last.
  * Exit 0 if every check passed, 1 otherwise.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <stdatomic.h>
 #include <sys/mman.h>
@@ -65,7 +66,7 @@ static int session(const char *name)
 	return fd;
 }
 
-/* A raw echo of len bytes on fd; 1 if it came back intact (else a FAIL for name). */
+/* A raw echo of len bytes on fd; 1 if it came back intact (else a failure of name). */
 static int echo(int fd, size_t len, uint32_t seed, const char *name)
 {
 	const char *what = "";
@@ -582,6 +583,5 @@ int main(int argc, char **argv)
 	else
 		failf("simulator saw no protocol error", "protocol_errors %lld", protocol_errors);
 
-	printf("vmc_errno: %d ok, %d failed\n", vmc_passed, vmc_failed);
-	return vmc_failed ? 1 : 0;
+	return vmc_finish();
 }

@@ -16,8 +16,8 @@
  * (Module load is not among them: with the loader's own allocations failing, the
  * kernel's slab sheaves corrupt memory on their own, see vmc_failprobe.c.)
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #define MAX_N 200
 

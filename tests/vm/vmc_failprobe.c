@@ -16,8 +16,8 @@
  * was tried: the kernel's slab sheaves then corrupt memory on their own, see the
  * README; the loader is not this driver's code.)
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <dirent.h>
 #include <sys/syscall.h>

@@ -58,8 +58,8 @@
  * what broke and the tail of the operation log (all processes, one shared ring), and
  * exit 1.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

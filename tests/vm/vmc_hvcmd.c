@@ -9,8 +9,8 @@
  *
  *   vmc_hvcmd [-w STATE] [-k STATE] WORD...    exit 0, or 1 with the reason
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 static int query_state(void)
 {

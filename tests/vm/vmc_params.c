@@ -4,13 +4,11 @@
  * /sys/module/ibmvmc/parameters shows the values it uses, read-only (0444).
  *   vmc_params BUF_POOL_SIZE MAX_HMCS MAX_MTU   (the values expected after clamping)
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <sys/klog.h>
 #include <sys/stat.h>
-
-static int failed;
 
 static void expect_param(const char *name, long want)
 {
@@ -25,13 +23,10 @@ static void expect_param(const char *name, long want)
 		v = -1;
 	if (f)
 		fclose(f);
-	if (v != want || stat(path, &st) || (st.st_mode & 0777) != 0444) {
-		printf("FAIL %s: %ld (mode %o), want %ld (mode 444)\n", name, v,
-		       (unsigned int)(st.st_mode & 0777), want);
-		failed = 1;
-	} else {
-		printf("ok %s = %ld, read-only\n", name, v);
-	}
+	if (stat(path, &st))
+		st.st_mode = 0;
+	result(v == want && (st.st_mode & 0777) == 0444, name, "%ld (mode %o), want %ld (mode 444)",
+	       v, (unsigned int)(st.st_mode & 0777), want);
 }
 
 int main(int argc, char **argv)
@@ -48,12 +43,7 @@ int main(int argc, char **argv)
 	expect_param("max_mtu", atol(argv[3]));
 	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, sizeof(log) - 1);
 	log[n > 0 ? n : 0] = '\0';
-	if (!strstr(log, "ibmvmc: parameters out of range clamped")) {
-		printf("FAIL no clamping warning in the kernel log\n");
-		failed = 1;
-	} else {
-		printf("ok clamping warning logged\n");
-	}
-	printf("vmc_params: %s\n", failed ? "FAIL" : "ok");
-	return failed;
+	result(strstr(log, "ibmvmc: parameters out of range clamped") != NULL,
+	       "clamping warning logged", "none in the kernel log");
+	return vmc_finish();
 }

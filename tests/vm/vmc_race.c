@@ -17,8 +17,8 @@
  * fail with ENOENT or ENXIO. Every result is checked against the errno contract
  * (src/errno.rs). The plan runs this last: the module is gone afterwards.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

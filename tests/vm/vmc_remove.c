@@ -9,8 +9,8 @@
  *   3. After removal every call fails cleanly: SETHMCID EIO, write EIO, QUERY state 4.
  * The plan then closes everything, unloads the module and scans for leaks.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -42,10 +42,8 @@ int main(void)
 	ensure_debugfs();
 	a = open_session("remove-a", 5000, &what);
 	b = open_session("remove-b", 5000, &what);
-	if (a < 0 || b < 0) {
-		printf("FAIL open sessions (needs max_hmcs=2): %s\n", what);
-		return 1;
-	}
+	if (a < 0 || b < 0)
+		ksft_exit_fail_msg("open sessions (needs max_hmcs=2): %s\n", what);
 	ra = blocked_reader(a);
 	rb = blocked_reader(b);
 	sleep_ms(300);
@@ -74,6 +72,5 @@ int main(void)
 	close(a);
 	close(b);
 	close(c);
-	printf("vmc_remove: %s\n", vmc_failed ? "FAIL" : "ok");
-	return vmc_failed ? 1 : 0;
+	return vmc_finish();
 }

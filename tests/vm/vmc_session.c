@@ -16,8 +16,8 @@
  * for byte, HMC close, close().
  * Prints one summary line; exit 0 if all went well, 1 with a message naming the errno.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <sys/select.h>
 

@@ -30,8 +30,8 @@
  *
  * Prints one line per worker and a total line; exit 1 on any violation or error.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <sys/mman.h>
 #include <sys/wait.h>

@@ -11,10 +11,10 @@
  * must time out, and between before and after, wakeups_hmc<B> in
  * /sys/kernel/debug/ibmvmc/stats must not move while wakeups_hmc<A> rises. Then B
  * echoes.
- * Prints "ok NAME" / "FAIL NAME: ..." per check and a summary; exit 1 if any failed.
+ * Prints one TAP result per check (vmc_common.h's tally); exit 1 if any failed.
  */
-#define VMC_COMMON_INCLUDED
-#include "vmc_common.c"
+#define _GNU_SOURCE
+#include "vmc_common.h"
 
 #include <sys/wait.h>
 
@@ -66,31 +66,24 @@ int main(int argc, char **argv)
 	ensure_debugfs();
 
 	a = open_session("A", 5000, &what);
-	if (a < 0) {
-		printf("FAIL session A: %s: %s\n", what, errno_name(-a));
-		return 1;
-	}
+	if (a < 0)
+		ksft_exit_fail_msg("session A: %s: %s\n", what, errno_name(-a));
 	b = open_session("B", 5000, &what);
-	if (b < 0) {
-		printf("FAIL session B: %s: %s (is the module loaded with max_hmcs=2?)\n", what,
-		       errno_name(-b));
-		return 1;
-	}
+	if (b < 0)
+		ksft_exit_fail_msg("session B: %s: %s (is the module loaded with max_hmcs=2?)\n", what,
+				   errno_name(-b));
 	result(1, "two sessions open at once", "-");
 
 	/* Which index is whose: an unsolicited message on index 0. */
 	ra = sim_cmd("send 0 10");
-	if (ra) {
-		printf("FAIL sim send 0 10: %s\n", errno_name(-ra));
-		return 1;
-	}
+	if (ra)
+		ksft_exit_fail_msg("sim send 0 10: %s\n", errno_name(-ra));
 	sleep_ms(100);
 	ra = poll_fd(a, POLLIN, 0);
 	rb = poll_fd(b, POLLIN, 0);
-	if ((ra & POLLIN) == (rb & POLLIN)) {
-		printf("FAIL index 0's message reached exactly one session: A 0x%x B 0x%x\n", ra, rb);
-		return 1;
-	}
+	if ((ra & POLLIN) == (rb & POLLIN))
+		ksft_exit_fail_msg("index 0's message reached exactly one session: A 0x%x B 0x%x\n",
+				   ra, rb);
 	ia = (ra & POLLIN) ? 0 : 1;
 	ib = 1 - ia;
 	result(read(ia == 0 ? a : b, reply, sizeof(reply)) == 10 && reply[0] == 0xA5,
@@ -101,10 +94,8 @@ int main(int argc, char **argv)
 	before[0] = stat_value(name);
 	snprintf(name, sizeof(name), "wakeups_hmc%d", ib);
 	before[1] = stat_value(name);
-	if (before[0] < 0 || before[1] < 0) {
-		printf("FAIL wakeups_hmc0/1 missing from " VMC_STATS "\n");
-		return 1;
-	}
+	if (before[0] < 0 || before[1] < 0)
+		ksft_exit_fail_msg("wakeups_hmc0/1 missing from " VMC_STATS "\n");
 
 	child = fork();
 	if (child == 0) {
@@ -140,6 +131,5 @@ int main(int argc, char **argv)
 	result(echoes(a, 10, 9, &why), "A still echoes", "%s", why);
 	close(a);
 	close(b);
-	printf("vmc_two: %d ok, %d failed\n", vmc_passed, vmc_failed);
-	return vmc_failed ? 1 : 0;
+	return vmc_finish();
 }

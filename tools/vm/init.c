@@ -11,7 +11,9 @@
  *                              finit_module() must fail with ERRNO (a name: EKEYREJECTED,
  *                              ENOKEY, ENOEXEC, EINVAL, EPERM, EEXIST, ENOMEM)
  *                                                       -> @@ refuse FILE rc=N errno=E want=W
- *   run PROGRAM [ARGS...]      fork, exec, wait         -> @@ run PROGRAM status=N
+ *   run PROGRAM [ARGS...]      fork, exec, wait         -> @@ run-begin PROGRAM, the
+ *                                                          program's output (TAP for
+ *                                                          most), @@ run PROGRAM status=N
  *   leakcheck                  kmemleak scan after the minimum object age, report printed
  *   dump FILE NAME             the file's bytes in hex -> @@ dump-begin NAME .. @@ dump-end NAME
  *                              (tools/vm/run.sh writes them to <out>/NAME)
@@ -156,7 +158,10 @@ static void do_unload(const char *name)
 static void do_run(char **argv)
 {
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
+
+	say("run-begin %s", argv[0]);
+	pid = fork();
 
 	if (pid == 0) {
 		execv(argv[0], argv);

@@ -127,6 +127,47 @@ boot_once() {
         case $what in load|unload|refuse|run) log "$what $name $rest" ;; esac
     done < <(grep '^@@ ' "$console")
 
+    # The TAP of each program that printed some (kselftest.h, kselftest_harness.h):
+    # every "not ok" is a failure, and so is a bail-out or a plan that is not the
+    # number of results (a program that died half-way).
+    while read -r f; do fail+=("$f"); done < <(python3 - "$console" <<'PY'
+import re, sys
+prog, lines = None, []
+def judge(prog, lines, status):
+    for l in lines:
+        if l.startswith("Bail out!"):
+            print(f"run {prog}: {l}")
+    if not any(l.startswith("TAP version ") for l in lines):
+        return
+    results = [l for l in lines if re.match(r"(not )?ok \d+( |$)", l)]
+    plans = [int(m.group(1)) for m in (re.match(r"1\.\.(\d+)$", l) for l in lines) if m]
+    for l in results:
+        if l.startswith("not ok") and not re.search(r"#\s*(SKIP|TODO)", l, re.I):
+            print(f"run {prog}: {l}")
+    if status is None:
+        return
+    if len(plans) != 1:
+        print(f"run {prog}: TAP with {len(plans)} plan lines")
+    elif plans[0] != len(results):
+        print(f"run {prog}: TAP plan 1..{plans[0]} but {len(results)} results")
+for raw in open(sys.argv[1], errors="replace"):
+    line = raw.rstrip("\n")
+    m = re.match(r"^@@ run-begin (\S+)", line)
+    if m:
+        prog, lines = m.group(1), []
+        continue
+    m = re.match(r"^@@ run (\S+) status=", line)
+    if m and prog == m.group(1):
+        judge(prog, lines, m.group(0))
+        prog = None
+        continue
+    if prog is not None:
+        lines.append(line)
+if prog is not None:
+    judge(prog, lines, None)
+PY
+    )
+
     # Leaks kmemleak found (after the module was unloaded).
     leaks=$(sed -n '/^@@ leakcheck-begin/,/^@@ leakcheck-end/p' "$console" | grep -c 'unreferenced object' || true)
     if [ "$leaks" != 0 ]; then
