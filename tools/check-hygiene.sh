@@ -10,6 +10,8 @@
 #   rustfmt: every own Rust file is formatted with the kernel's .rustfmt.toml;
 #   rustdoc: the workspace's documentation builds without a warning;
 #   C:       tools/check-c.sh (checkpatch) when it exists;
+#   bindings: src/kmod/bindings.rs is what bindgen generates from src/kmod/shim.h now
+#            (tools/kbuild/gen-bindings.sh --check);
 #   modes:   a tracked file with a #! line is executable in git, and an executable one
 #            has a #! line (tools/test.sh runs scripts directly: a lost mode bit fails
 #            only there).
@@ -19,9 +21,12 @@ STEP=hygiene
 cd "$REPO"
 
 checks=("$@")
-[ ${#checks[@]} != 0 ] || checks=(spdx rustfmt rustdoc c modes)
+[ ${#checks[@]} != 0 ] || checks=(spdx rustfmt rustdoc c modes bindings)
 for c in "${checks[@]}"; do
-    case $c in spdx | rustfmt | rustdoc | c | modes) ;; *) die "usage: $0 [spdx] [rustfmt] [rustdoc] [c] [modes]" ;; esac
+    case $c in
+        spdx | rustfmt | rustdoc | c | modes | bindings) ;;
+        *) die "usage: $0 [spdx] [rustfmt] [rustdoc] [c] [modes] [bindings]" ;;
+    esac
 done
 want() { [[ " ${checks[*]} " == *" $1 "* ]]; }
 
@@ -90,6 +95,10 @@ if want modes; then
         n=$((n + 1))
     done < <(own_files | while read -r f; do git ls-files -s -- "$f" | awk '{print $1, $4}'; done)
     [ $fail = 1 ] || log "modes: $n files, scripts executable"
+fi
+
+if want bindings; then
+    bash tools/kbuild/gen-bindings.sh --check || fail=1
 fi
 
 if want c; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The test command. On a fresh Debian 12 machine it installs what it needs, then:
-#   rules:   SPDX lines and licence texts, rustfmt, rustdoc, checkpatch (check-hygiene.sh);
+#   rules:   SPDX lines and licence texts, rustfmt, rustdoc, file modes, the generated
+#            FFI declarations, checkpatch (check-hygiene.sh);
 #   host:    clippy, cargo test of the workspace (core against the simulator: flows,
 #            defects, resets, proptest interleavings), the executor's loom models, a
 #            short fuzz run of the codec and of the core;
@@ -28,7 +29,7 @@ step() {
 total0=$(date +%s)
 
 step "toolchain" "$REPO/tools/setup-toolchain.sh"
-step "host: house rules" "$REPO/tools/check-hygiene.sh" spdx rustfmt rustdoc modes
+step "host: house rules" "$REPO/tools/check-hygiene.sh" spdx rustfmt rustdoc modes bindings
 step "host: build preflight" "$REPO/tools/test-preflight.sh"
 # (the executor's own tests run in the next step, debug and release)
 step "host: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings

@@ -101,3 +101,5 @@ pub(crate) fn stop() {
     ffi::timers_sync();
     ffi::bh_cancel();
 }
+
+ffi::same_signature!(ibmvmc_rs_timer, ibmvmc_rs_bottom_half);

@@ -63,13 +63,15 @@ void ibmvmc_params_set(int pool, int hmcs, int mtu)
  * readers, unlike the C driver's single queue, defect 7), and one for files that hold
  * no connection (woken only when the device goes away).
  */
-#define IBMVMC_QUEUES 3
+#define IBMVMC_QUEUES (IBMVMC_MAX_HMCS + 1)
 /* Initialised statically: the driver's tasks may wake them before the device exists. */
 static wait_queue_head_t ibmvmc_wq[IBMVMC_QUEUES] = {
 	__WAIT_QUEUE_HEAD_INITIALIZER(ibmvmc_wq[0]),
 	__WAIT_QUEUE_HEAD_INITIALIZER(ibmvmc_wq[1]),
 	__WAIT_QUEUE_HEAD_INITIALIZER(ibmvmc_wq[2]),
 };
+/* One initialiser per queue above: a new IBMVMC_MAX_HMCS needs one more. */
+static_assert(ARRAY_SIZE(ibmvmc_wq) == 3);
 
 static wait_queue_head_t *ibmvmc_queue(int index)
 {

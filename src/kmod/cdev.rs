@@ -23,6 +23,12 @@ use kernel::ioctl::_IOW;
 use kernel::uaccess::UserPtr;
 use kernel::uaccess::UserSlice;
 
+// The poll bits and text selectors of shim.h.
+#[cfg(ibmvmc_sim)]
+use crate::bindings::IBMVMC_TEXT_SIM;
+use crate::bindings::IBMVMC_WRITABLE as WRITABLE;
+use crate::bindings::{IBMVMC_HANGUP as HANGUP, IBMVMC_READABLE as READABLE};
+use crate::bindings::{IBMVMC_TEXT_STATE, IBMVMC_TEXT_STATS};
 use crate::ffi;
 use crate::instance::current;
 
@@ -36,11 +42,6 @@ const VMC_IOCTL_SETHMCID_32: u32 = _IOW::<u32>(VMC_BASE, 0x00);
 const VMC_IOCTL_QUERY: u32 = _IOR::<[i32; 3]>(VMC_BASE, 0x01);
 /// `_IOR(0xCC, 0x02, u32)`.
 const VMC_IOCTL_REQUESTVMC: u32 = _IOR::<u32>(VMC_BASE, 0x02);
-
-/// `ibmvmc_rs_poll` bits, as in shim.h.
-const READABLE: c_int = 1;
-const WRITABLE: c_int = 2;
-const HANGUP: c_int = 4;
 
 fn errno(e: Errno) -> isize {
     -(e.to_errno() as isize)
@@ -275,8 +276,8 @@ impl core::fmt::Write for Text<'_> {
     }
 }
 
-/// Fills `buf` with debugfs text: 0 = `stats`, 1 = `sim`, 2 = `state`. Returns its
-/// length.
+/// Fills `buf` with debugfs text, `which` one of shim.h's `IBMVMC_TEXT_*` (`stats`,
+/// `sim`, `state`). Returns its length.
 ///
 /// # Safety
 /// `buf` points to `len` writable bytes (a kernel buffer of `cdev.c`).
@@ -290,12 +291,11 @@ unsafe extern "C" fn ibmvmc_rs_debugfs_text(which: c_int, buf: *mut c_char, len:
     let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
     let mut out = Text { buf, len: 0 };
     let _ = match which {
-        0 => write_stats(&mut out, instance),
-        2 => write_state(&mut out, &instance.vmc.summary()),
-        #[cfg(not(ibmvmc_sim))]
-        _ => return errno(Errno::NoDev),
+        IBMVMC_TEXT_STATS => write_stats(&mut out, instance),
+        IBMVMC_TEXT_STATE => write_state(&mut out, &instance.vmc.summary()),
         #[cfg(ibmvmc_sim)]
-        _ => instance.sim.write_stats(&mut out),
+        IBMVMC_TEXT_SIM => instance.sim.write_stats(&mut out),
+        _ => return errno(Errno::NoDev),
     };
     out.len as isize
 }
@@ -334,7 +334,7 @@ fn write_stats(out: &mut Text<'_>, instance: &crate::instance::Instance) -> core
             count
         )?;
     }
-    for index in 0..2 {
+    for index in 0..ffi::MAX_HMCS {
         writeln!(out, "wakeups_hmc{} {}", index, instance.wakeups(index))?;
     }
     let (frames, lost, bytes) = crate::platform::TRACE.stats();
@@ -406,3 +406,16 @@ unsafe extern "C" fn ibmvmc_rs_sim_command(cmd: *const c_char, len: usize) -> c_
         Err(e) => e.to_errno() as c_long,
     }
 }
+
+ffi::same_signature!(
+    ibmvmc_rs_open,
+    ibmvmc_rs_release,
+    ibmvmc_rs_read,
+    ibmvmc_rs_write,
+    ibmvmc_rs_poll,
+    ibmvmc_rs_wait_index,
+    ibmvmc_rs_ioctl,
+    ibmvmc_rs_debugfs_text,
+);
+#[cfg(ibmvmc_sim)]
+ffi::same_signature!(ibmvmc_rs_sim_command);

@@ -1,61 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-//! The C shim's functions (`shim.c`), each wrapped once in a safe function.
+//! The C shim's functions (`shim.c`, `cdev.c`, `trace_debugfs.c`), each wrapped once in
+//! a safe function, over the declarations generated from `shim.h`.
 //!
 //! None of them has preconditions beyond what its comment in `shim.c` says about
 //! context, and each is callable from the contexts noted here.
 
 use kernel::ffi::{c_int, c_uint, c_ulong};
 
-mod raw {
-    use super::*;
+// The declarations generated from shim.h (src/kmod/bindings.rs).
+use crate::bindings as raw;
 
-    extern "C" {
-        pub(super) fn ibmvmc_cs_acquire() -> c_ulong;
-        pub(super) fn ibmvmc_cs_release(flags: c_ulong);
-        pub(super) fn ibmvmc_bh_start(mode: c_int);
-        pub(super) fn ibmvmc_bh_pend();
-        pub(super) fn ibmvmc_bh_refuse();
-        pub(super) fn ibmvmc_bh_cancel();
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_in_bh() -> bool;
-        pub(super) fn ibmvmc_timers_init();
-        pub(super) fn ibmvmc_timer_arm(slot: c_uint, delay_us: u64);
-        pub(super) fn ibmvmc_timer_disarm(slot: c_uint);
-        pub(super) fn ibmvmc_timers_sync();
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_test_irq_raise();
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_test_irq_sync();
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_in_hardirq() -> bool;
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_selftest_done();
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_selftest_wait(ms: c_uint) -> bool;
-        pub(super) fn ibmvmc_now_ns() -> u64;
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_inject_splat();
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_inject_leak();
-        #[cfg(ibmvmc_debug)]
-        pub(super) fn ibmvmc_race_unload(us: c_uint) -> c_int;
-        pub(super) fn ibmvmc_param_buf_pool_size() -> c_int;
-        pub(super) fn ibmvmc_param_max_hmcs() -> c_int;
-        pub(super) fn ibmvmc_param_max_mtu() -> c_int;
-        pub(super) fn ibmvmc_params_set(pool: c_int, hmcs: c_int, mtu: c_int);
-        pub(super) fn ibmvmc_wake(index: c_int);
-        pub(super) fn ibmvmc_wake_all();
-        pub(super) fn ibmvmc_capable_sys_admin() -> bool;
-        pub(super) fn ibmvmc_cdev_register() -> c_int;
-        pub(super) fn ibmvmc_cdev_unregister();
-        pub(super) fn ibmvmc_sim_irq_raise();
-        pub(super) fn ibmvmc_sim_irq_sync();
-        pub(super) fn ibmvmc_trace_kick();
-        pub(super) fn ibmvmc_trace_sync();
-        pub(super) static ibmvmc_trace_id: [u8; 16];
-    }
+/// Checks, at compile time, that the Rust function `$name` that C calls has the
+/// signature shim.h declares for it (its declaration in [`crate::bindings`]): the two
+/// must coerce to one function pointer type, or the build fails.
+macro_rules! same_signature {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            const _: () = {
+                let _ = [crate::bindings::$name, $name];
+            };
+        )+
+    };
 }
+pub(crate) use same_signature;
 
 /// Enters the module's critical section (any context). Returns the token for `cs_release`.
 ///
@@ -89,8 +57,14 @@ pub(crate) fn bh_pend() {
     unsafe { raw::ibmvmc_bh_pend() }
 }
 
-/// `IBMVMC_TIMER_SLOTS` in `shim.h`.
-pub(crate) const TIMER_SLOTS: usize = 4;
+/// The core's timer slots, as shim.h has them (`IBMVMC_TIMER_SLOTS`).
+pub(crate) const TIMER_SLOTS: usize = raw::IBMVMC_TIMER_SLOTS as usize;
+/// HMC connections the C side has wait queues for (`IBMVMC_MAX_HMCS`).
+pub(crate) const MAX_HMCS: usize = raw::IBMVMC_MAX_HMCS as usize;
+const _: () = assert!(
+    MAX_HMCS == ibmvmc::params::MAX_HMCS,
+    "IBMVMC_MAX_HMCS in shim.h is not the core's MAX_HMCS"
+);
 
 /// Sets up the core's hrtimers. Process context, once per load, before any is armed.
 pub(crate) fn timers_init() {

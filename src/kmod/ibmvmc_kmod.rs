@@ -16,6 +16,16 @@
 use kernel::prelude::*;
 
 mod bh;
+// Generated from shim.h (tools/kbuild/gen-bindings.sh): every declaration, used through
+// the safe wrappers of ffi.rs and pseries.rs.
+#[allow(
+    dead_code,
+    missing_docs,
+    non_camel_case_types,
+    non_upper_case_globals,
+    unreachable_pub
+)]
+mod bindings;
 mod cdev;
 // The pseries build leaves the simulator's irq_work wrappers unused.
 #[cfg_attr(ibmvmc_pseries, allow(dead_code))]

@@ -47,7 +47,7 @@ use crate::load_step;
 /// The wait queues of the connections (in `cdev.c`), with a count of wake-ups per
 /// queue for debugfs `stats` (the two-session VM test reads it).
 pub(crate) struct WaitQueues {
-    pub(crate) wakeups: [AtomicU64; 2],
+    pub(crate) wakeups: [AtomicU64; ffi::MAX_HMCS],
 }
 
 impl Waiters for WaitQueues {
@@ -185,7 +185,7 @@ fn claim_core(
 }
 
 static WAIT_QUEUES: WaitQueues = WaitQueues {
-    wakeups: [const { AtomicU64::new(0) }; 2],
+    wakeups: [const { AtomicU64::new(0) }; ffi::MAX_HMCS],
 };
 
 #[cfg(ibmvmc_sim)]
@@ -352,3 +352,5 @@ impl Instance {
         }
     }
 }
+
+ffi::same_signature!(ibmvmc_rs_sim_irq);

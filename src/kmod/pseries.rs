@@ -39,47 +39,10 @@ use crate::instance::current;
 use crate::instance::Instance;
 
 /// `struct ibmvmc_pseries` of `pseries.c`; only ever handled by pointer.
-#[repr(C)]
-pub(crate) struct RawDev {
-    _opaque: [u8; 0],
-}
+pub(crate) type RawDev = crate::bindings::ibmvmc_pseries;
 
-mod raw {
-    use super::*;
-
-    extern "C" {
-        pub(super) fn ibmvmc_pseries_register() -> c_int;
-        pub(super) fn ibmvmc_pseries_unregister();
-        pub(super) fn ibmvmc_pseries_release(dev: *mut RawDev);
-        pub(super) fn ibmvmc_pseries_buffer(
-            dev: *mut RawDev,
-            index: c_uint,
-            mem: *mut *mut c_void,
-            ioba: *mut u64,
-        ) -> bool;
-        pub(super) fn ibmvmc_pseries_crq_entries(dev: *mut RawDev) -> c_uint;
-        pub(super) fn ibmvmc_pseries_reg_crq(dev: *mut RawDev) -> c_long;
-        pub(super) fn ibmvmc_pseries_free_crq(dev: *mut RawDev) -> c_long;
-        pub(super) fn ibmvmc_pseries_enable_crq(dev: *mut RawDev) -> c_long;
-        pub(super) fn ibmvmc_pseries_send_crq(dev: *mut RawDev, w0: u64, w1: u64) -> c_long;
-        pub(super) fn ibmvmc_pseries_next_crq(dev: *mut RawDev, out: *mut u8) -> bool;
-        pub(super) fn ibmvmc_pseries_enable_irq(dev: *mut RawDev);
-        pub(super) fn ibmvmc_pseries_disable_irq(dev: *mut RawDev);
-        pub(super) fn ibmvmc_pseries_rdma_to_hv(
-            dev: *mut RawDev,
-            ioba: u64,
-            len: u64,
-            remote: u32,
-        ) -> c_long;
-        pub(super) fn ibmvmc_pseries_rdma_from_hv(
-            dev: *mut RawDev,
-            remote: u32,
-            ioba: u64,
-            len: u64,
-        ) -> c_long;
-        pub(super) fn ibmvmc_pseries_request_vmc(drc_index: *mut u32) -> c_long;
-    }
-}
+// pseries.c's functions, as generated from shim.h.
+use crate::bindings as raw;
 
 /// An hcall's return code as the C wrappers return it (a `long`, 64 bits here).
 fn hcall_rc(rc: c_long) -> HcallRc {
@@ -444,3 +407,10 @@ pub(crate) fn request_vmc_without_device() -> core::result::Result<u32, Errno> {
     let (rc, drc_index) = ibmvmc::api::request_vmc_with(h_request_vmc);
     ibmvmc::api::request_vmc_result(rc, drc_index)
 }
+
+ffi::same_signature!(
+    ibmvmc_rs_pseries_sizes,
+    ibmvmc_rs_pseries_probe,
+    ibmvmc_rs_pseries_remove,
+    ibmvmc_rs_pseries_irq,
+);

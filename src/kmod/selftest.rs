@@ -134,3 +134,5 @@ pub(crate) fn run(bh_mode: u32) -> Result {
         Err(EIO)
     }
 }
+
+ffi::same_signature!(ibmvmc_rs_test_irq);

@@ -1,9 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The C shim's interface to the Rust glue; Rust declares the same in src/kmod/ffi.rs. */
+/*
+ * The interface between the module's C files and its Rust glue, both ways: every
+ * function and every constant the two sides share. The Rust declarations are generated
+ * from this file (src/kmod/bindings.rs, by tools/kbuild/gen-bindings.sh with the
+ * toolchain's bindgen; the test command fails when the two differ), so a change here
+ * that Rust does not follow is a compile error, not a silent ABI mismatch.
+ */
 #ifndef IBMVMC_SHIM_H
 #define IBMVMC_SHIM_H
 
+#ifdef IBMVMC_BINDGEN
+/*
+ * bindgen reads this file without the kernel's headers: the kernel's types, as they are
+ * on every 64-bit architecture the module builds for (LP64, u64 is unsigned long long).
+ */
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef __SIZE_TYPE__ size_t;
+typedef long ssize_t;
+#define bool _Bool
+#define __user
+#else
 #include <linux/types.h>
+#endif
+
+/* HMC connections the core has room for: ibmvmc::MAX_HMCS (checked at build time). */
+#define IBMVMC_MAX_HMCS 2
 
 /* Rust -> C */
 unsigned long ibmvmc_cs_acquire(void);
@@ -43,6 +66,10 @@ void ibmvmc_sim_irq_raise(void);
 void ibmvmc_sim_irq_sync(void);
 
 /* trace_debugfs.c: the trace's debugfs files and level parameter; traceid.c (generated) */
+/* ibmvmc_rs_trace_open() modes: the files trace, trace_snapshot, trace_pipe */
+#define IBMVMC_TRACE_DRAIN 0
+#define IBMVMC_TRACE_SNAPSHOT 1
+#define IBMVMC_TRACE_PIPE 2
 struct dentry;
 void ibmvmc_trace_debugfs(struct dentry *dir);
 void ibmvmc_trace_kick(void);

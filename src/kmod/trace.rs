@@ -19,6 +19,7 @@ use kernel::alloc::flags::GFP_KERNEL;
 use kernel::alloc::KBox;
 use kernel::ffi::{c_char, c_int};
 
+use crate::bindings::{IBMVMC_TRACE_DRAIN, IBMVMC_TRACE_SNAPSHOT};
 use crate::ffi;
 use crate::platform::TRACE;
 
@@ -57,8 +58,8 @@ unsafe fn reader<'a>(reader: *mut c_void) -> &'a mut Reader {
 #[no_mangle]
 extern "C" fn ibmvmc_rs_trace_open(mode: c_int) -> *mut c_void {
     let mode = match mode {
-        0 => Mode::Drain,
-        1 => Mode::Snapshot,
+        IBMVMC_TRACE_DRAIN => Mode::Drain,
+        IBMVMC_TRACE_SNAPSHOT => Mode::Snapshot,
         _ => Mode::Pipe,
     };
     // A snapshot shows what was not drained yet (and says so if some of it was lost).
@@ -211,3 +212,15 @@ unsafe extern "C" fn ibmvmc_rs_trace_level_get(buf: *mut c_char, len: usize) -> 
     out[name.len()] = b'\n';
     (name.len() + 1) as c_int
 }
+
+ffi::same_signature!(
+    ibmvmc_rs_trace_open,
+    ibmvmc_rs_trace_release,
+    ibmvmc_rs_trace_peek,
+    ibmvmc_rs_trace_commit,
+    ibmvmc_rs_trace_pending,
+    ibmvmc_rs_trace_drain_pending,
+    ibmvmc_rs_trace_clear,
+    ibmvmc_rs_trace_level_set,
+    ibmvmc_rs_trace_level_get,
+);

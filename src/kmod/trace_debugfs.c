@@ -26,8 +26,6 @@
 
 #include "shim.h"
 
-enum { IBMVMC_TRACE_DRAIN, IBMVMC_TRACE_SNAPSHOT, IBMVMC_TRACE_PIPE };
-
 #define IBMVMC_TRACE_CHUNK 4096
 
 static DEFINE_MUTEX(ibmvmc_trace_lock);
