@@ -2,7 +2,7 @@
 //! The hypervisor boundary: everything the core asks of the platform beneath it.
 //!
 //! Two implementations exist: the pseries backend in the kernel glue (real hcalls on
-//! a VIO device) and the PowerVM endpoint simulator in `tools/vmc-sim` (host tests and
+//! a VIO device) and the PowerVM endpoint simulator in `tools/crates/ibmvmc-sim` (host tests and
 //! the x86_64 test kernel). The core calls these methods from task context (the bottom
 //! half) and from process context (file operations). H_SEND_CRQ, and the H_COPY_RDMA of
 //! a write or an open, run with the core's lock held (an irq-saving spinlock in the

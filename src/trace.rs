@@ -27,7 +27,7 @@
 //! linker script for `ibmvmc.o`) together with [`ANCHOR`]; the module's loader moves the
 //! section as a whole, so `index - anchor` (mod 2^16) is the static's offset in the
 //! `.ko`. The stream header carries the run-time address of [`ANCHOR`]; the decoder
-//! (`tools/trace-decode`) maps the `.ko`'s symbols with it. The same holds for a host
+//! (`tools/crates/ibmvmc-trace`) maps the `.ko`'s symbols with it. The same holds for a host
 //! executable (the statics keep their distances under ASLR).
 //!
 //! # Stream format (version 1, little endian)
@@ -116,7 +116,7 @@ fn trim(mut s: &[u8]) -> &[u8] {
 
 /// The level a frame needs to be kept; the module's `trace_level` parameter sets it.
 /// `info` by default: state changes, sessions, resets and errors cost nothing per
-/// message; `debug` (five frames per message) is measurably slower (tools/BENCHMARKS.md)
+/// message; `debug` (five frames per message) is measurably slower (tools/bench/BENCHMARKS.md)
 /// and is what a support engineer switches on at run time.
 pub const DEFAULT_LEVEL: Level = Level::Info;
 static LEVEL: AtomicU8 = AtomicU8::new(DEFAULT_LEVEL as u8);
@@ -339,7 +339,7 @@ impl<const N: usize> Ring<N> {
             return;
         }
         // Byte by byte: the rzCOBS encoder hands out one byte per call, for which a store
-        // is cheaper than a copy (measured: tools/bench-trace.sh).
+        // is cheaper than a copy (measured: tools/bench/trace.sh).
         for &b in bytes {
             if self.head - self.tail == N as u64 {
                 self.evict_oldest();

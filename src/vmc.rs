@@ -24,8 +24,8 @@
 //! sleeps. It is never held across an inbound H_COPY_RDMA, a copy to or from user
 //! space, a wake, or anything that takes it again. The cost, interrupts off for one
 //! outbound RDMA of up to an MTU and a Signal on one global lock, is measured by
-//! `tools/bench-pseries.sh` (debugfs `stats`: `write_locked*`; figures in
-//! `tools/BENCHMARKS.md`).
+//! `tools/bench/pseries.sh` (debugfs `stats`: `write_locked*`; figures in
+//! `tools/bench/BENCHMARKS.md`).
 
 use core::future::Future;
 use core::pin::Pin;
@@ -90,7 +90,7 @@ pub struct CoreState {
 impl CoreState {
     /// A fresh state, before any handshake. For a `static`'s initialiser (or a host's
     /// heap): built at run time it took a 3.7 KiB frame on ppc64le, so `#[inline]`
-    /// keeps it out of the module's objects unless something calls it (check-frames.py).
+    /// keeps it out of the module's objects unless something calls it (tools/check/frames.py).
     // No `Default`: a non-generic trait impl is compiled into the module whether used
     // or not, with that frame.
     #[allow(clippy::new_without_default)]

@@ -353,7 +353,7 @@ fn run_ops(ops: Vec<Op>) -> Coverage {
             )
         });
         panic!(
-            "protocol errors: {} (the first found at tools/vmc-sim/src/model.rs:{})",
+            "protocol errors: {} (the first found at tools/crates/ibmvmc-sim/src/model.rs:{})",
             rig.protocol_errors(),
             rig.sim.stats().first_protocol_error_line
         );

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 //! The driver's trace end to end on the host: a real session through the core and the
 //! simulator, its frames captured by the host logger, framed as the module's debugfs
-//! files frame them (`ibmvmc::trace::header`), and decoded by `tools/trace-decode`
+//! files frame them (`ibmvmc::trace::header`), and decoded by `tools/crates/ibmvmc-trace`
 //! against this test executable. One test only: the capture is process-wide.
 
 mod common;

@@ -53,8 +53,8 @@ kmake_vars() {
 
 kernel_src_dir() { echo "$IBMVMC_CACHE/linux-$KVER/src"; }
 
-# Fixes applied to the pristine source (tools/kernel-patches/*.patch), hashed into keys.
-kernel_patches() { ls "$REPO"/tools/kernel-patches/*.patch 2>/dev/null | sort; }
+# Fixes applied to the pristine source (tools/build/kernel-patches/*.patch), hashed into keys.
+kernel_patches() { ls "$REPO"/tools/build/kernel-patches/*.patch 2>/dev/null | sort; }
 patches_hash() { local p; p=$(kernel_patches); if [ -n "$p" ]; then files_hash $p; else echo none; fi; }
 
 # Output directory of the kernel build for arch $1, keyed by its config fragments.
@@ -62,7 +62,7 @@ kernel_out_dir() {
     local arch=$1
     local h
     # (the fragments' SPDX lines are not part of the configuration: left out of the key)
-    h=$(cat "$REPO"/tools/kconfig/common.config "$REPO/tools/kconfig/$arch.config" $(kernel_patches) |
+    h=$(cat "$REPO"/tools/build/kconfig/common.config "$REPO/tools/build/kconfig/$arch.config" $(kernel_patches) |
         grep -v '^# SPDX-License-Identifier:' | sha256sum | cut -c1-12)
     echo "$IBMVMC_CACHE/linux-$KVER/build-$arch-$h"
 }

@@ -10,16 +10,16 @@
 #
 #   tools/run.sh             the x86_64 VM, simulator backend, the ibmvmc CLI
 #   tools/run.sh --pseries   the ppc64le VM, the pseries backend (the real VIO driver)
-#                            on QEMU's spapr-vmc device (tools/qemu), the C example
+#                            on QEMU's spapr-vmc device (tools/build/qemu.sh), the C example
 #                            client (tests/vm/run-pseries.plan)
 source "$(dirname "$0")/lib.sh"
 STEP=run
-"$REPO/tools/setup-toolchain.sh"
+"$REPO/tools/build/toolchain.sh"
 if [ "${1:-}" = --pseries ]; then
     arch=ppc64le
-    "$REPO/tools/build-kernel.sh" "$arch" >/dev/null
-    ko=$("$REPO/tools/build-module.sh" "$arch" pseries)
-    qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
+    "$REPO/tools/build/kernel.sh" "$arch" >/dev/null
+    ko=$("$REPO/tools/build/module.sh" "$arch" pseries)
+    qemu_vmc=$("$REPO/tools/build/qemu.sh")
     mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
     cargo build --quiet --release -p ibmvmc-trace --manifest-path "$REPO/Cargo.toml"
     bin="$REPO/target/vm/$arch/bin"
@@ -41,8 +41,8 @@ if [ "${1:-}" = --pseries ]; then
     exit 0
 fi
 arch=x86_64
-"$REPO/tools/build-kernel.sh" "$arch" >/dev/null
-ko=$("$REPO/tools/build-module.sh" "$arch")
+"$REPO/tools/build/kernel.sh" "$arch" >/dev/null
+ko=$("$REPO/tools/build/module.sh" "$arch")
 log "building the ibmvmc CLI (static) and the trace decoder"
 RUSTFLAGS='-C target-feature=+crt-static' cargo build --quiet --release -p ibmvmc-cli \
     --target x86_64-unknown-linux-gnu --manifest-path "$REPO/Cargo.toml"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The test command. On a fresh Debian 12 machine it installs what it needs, then:
 #   rules:   SPDX lines and licence texts, rustfmt, rustdoc, file modes, the generated
-#            FFI declarations, checkpatch (check-hygiene.sh);
+#            FFI declarations, checkpatch (tools/check/hygiene.sh);
 #   host:    clippy, cargo test of the workspace (core against the simulator: flows,
 #            defects, resets, proptest interleavings), the executor's loom models, a
 #            short fuzz run of the codec and of the core;
@@ -28,9 +28,9 @@ step() {
 }
 total0=$(date +%s)
 
-step "toolchain" "$REPO/tools/setup-toolchain.sh"
-step "host: house rules" "$REPO/tools/check-hygiene.sh" spdx rustfmt rustdoc modes bindings
-step "host: build preflight" "$REPO/tools/test-preflight.sh"
+step "toolchain" "$REPO/tools/build/toolchain.sh"
+step "host: house rules" "$REPO/tools/check/hygiene.sh" spdx rustfmt rustdoc modes bindings
+step "host: build preflight" "$REPO/tools/check/preflight.sh"
 # (the executor's own tests run in the next step, debug and release)
 step "host: clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The property test explores with a fixed seed here, so that a run of the test command
@@ -38,13 +38,13 @@ step "host: clippy" cargo clippy --workspace --all-targets --quiet -- -D warning
 # kept in tests/interleavings.proptest-regressions and replayed first).
 export PROPTEST_RNG_SEED=${PROPTEST_RNG_SEED:-20261124}
 step "host: cargo test" cargo test --workspace --exclude ibmvmc-executor --quiet
-step "host: executor + loom" "$REPO/tools/test-executor.sh"
-step "host: fuzz codec+core 2x20 s" "$REPO/tools/fuzz.sh" 20
-step "kernel x86_64 build" "$REPO/tools/build-kernel.sh" x86_64
-step "checkpatch (C files)" "$REPO/tools/check-hygiene.sh" c
+step "host: executor + loom" "$REPO/tools/check/executor.sh"
+step "host: fuzz codec+core 2x20 s" "$REPO/tools/check/fuzz.sh" 20
+step "kernel x86_64 build" "$REPO/tools/build/kernel.sh" x86_64
+step "checkpatch (C files)" "$REPO/tools/check/hygiene.sh" c
 step "vm x86_64" "$REPO/tools/vm/kernel-tests.sh" x86_64
-step "kernel ppc64le build" "$REPO/tools/build-kernel.sh" ppc64le
-step "qemu spapr-vmc build" "$REPO/tools/qemu/build-qemu.sh"
+step "kernel ppc64le build" "$REPO/tools/build/kernel.sh" ppc64le
+step "qemu spapr-vmc build" "$REPO/tools/build/qemu.sh"
 step "vm ppc64le" "$REPO/tools/vm/kernel-tests.sh" ppc64le
 step "packages: deb + DKMS, both VMs" "$REPO/tools/pkg/check-dkms.sh"
 

@@ -2,7 +2,7 @@
 //! Cost of one wake+poll cycle: this executor, embassy-executor's raw executor, and
 //! futures' `LocalPool`, running the same task.
 //!
-//! Meant to be run under callgrind by `tools/bench-executor.sh`, which counts the
+//! Meant to be run under callgrind by `tools/bench/executor.sh`, which counts the
 //! instructions executed inside each `cycles_*` function for two cycle counts and
 //! reports the difference divided by the extra cycles, so setup cost cancels out.
 //!
@@ -238,6 +238,6 @@ fn main() -> ExitCode {
         let missed = if ok { "" } else { "  (MISSED SIGNALS)" };
         println!("{which:>14}: {ns:6.1} ns per wake+poll{missed}");
     }
-    println!("instruction counts: tools/bench-executor.sh");
+    println!("instruction counts: tools/bench/executor.sh");
     ExitCode::SUCCESS
 }

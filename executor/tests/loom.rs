@@ -9,7 +9,7 @@
 //! function pointers.
 //!
 //! The models are slow unoptimised, so they run only in release builds
-//! (`tools/test-executor.sh`); `LOOM_MAX_PREEMPTIONS` overrides the default bound of 3.
+//! (`tools/check/executor.sh`); `LOOM_MAX_PREEMPTIONS` overrides the default bound of 3.
 
 /// The loom twin of `src/sync.rs`: same names, loom's types.
 mod sync {

@@ -11,15 +11,16 @@
 
 #ifdef IBMVMC_BINDGEN
 /*
- * bindgen reads this file without the kernel's headers: the kernel's types, as they are
- * on every 64-bit architecture the module builds for (LP64, u64 is unsigned long long).
+ * bindgen reads this file without the kernel's headers: the kernel's types from the C
+ * library's, as they are on every 64-bit architecture the module builds for (LP64,
+ * u64 is unsigned long long).
  */
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 typedef unsigned char u8;
 typedef unsigned int u32;
 typedef unsigned long long u64;
-typedef __SIZE_TYPE__ size_t;
-typedef long ssize_t;
-#define bool _Bool
 #define __user
 #else
 #include <linux/types.h>

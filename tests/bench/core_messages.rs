@@ -2,7 +2,7 @@
 //! Instructions per HMC message through the driver core, inbound and outbound, with
 //! RDMA simulated by `memcpy`, next to the bare copies the same messages need anyway.
 //!
-//! Meant to be run under callgrind by `tools/bench-core.sh`, which counts the
+//! Meant to be run under callgrind by `tools/bench/core.sh`, which counts the
 //! instructions executed inside each measured function (`outbound_one`, `inbound_one`,
 //! `baseline_outbound_one`, `baseline_inbound_one`) for two message counts and reports
 //! the difference divided by the extra messages, so setup cost cancels out.
@@ -835,6 +835,6 @@ fn main() -> ExitCode {
             println!("pool {pool:2}, {len:4} bytes: {ns:7.1} ns per message pair (out + in), setup included");
         }
     }
-    println!("instruction counts: tools/bench-core.sh");
+    println!("instruction counts: tools/bench/core.sh");
     ExitCode::SUCCESS
 }

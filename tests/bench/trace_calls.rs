@@ -3,7 +3,7 @@
 //! filtering it out and with the logger on, and the bytes one frame takes in the ring
 //! next to the same information as a `pr_debug` text line.
 //!
-//! Meant to be run under callgrind by `tools/bench-trace.sh`, which counts the
+//! Meant to be run under callgrind by `tools/bench/trace.sh`, which counts the
 //! instructions executed inside one measured function (`site_<name>` or `base_<name>`)
 //! for two call counts and reports the difference divided by the extra calls, so setup
 //! (and the warm-up calls, the same in both runs) cancels out.
@@ -581,7 +581,7 @@ fn main() -> ExitCode {
                 Ok(sizes) => print_sizes(&sizes),
                 Err(msg) => return fail(&msg),
             }
-            println!("instruction counts: tools/bench-trace.sh");
+            println!("instruction counts: tools/bench/trace.sh");
             ExitCode::SUCCESS
         }
         _ => fail(USAGE),

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Writes the seed corpus of the crq_codec target: one valid 16-byte entry per message
 # class (layouts from the table in src/wire/crq.rs). Seeds are named seed-*; libFuzzer's
-# own entries (40-hex names) are never kept in the repo (tools/fuzz.sh fuzzes a copy).
+# own entries (40-hex names) are never kept in the repo (tools/check/fuzz.sh fuzzes a copy).
 # Usage: tests/fuzz/gen-corpus.sh   (rewrites tests/fuzz/corpus/crq_codec/seed-*)
 set -euo pipefail
 dir="$(cd "$(dirname "$0")" && pwd)/corpus/crq_codec"

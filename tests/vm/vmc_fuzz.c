@@ -25,7 +25,7 @@
  * read-only page for read, a buffer running into the unmapped page), poll and select
  * with small timeouts, fcntl O_NONBLOCK toggles and checks, and SIGUSR1 (an empty
  * handler without SA_RESTART) to threads and processes, which interrupts blocking reads.
- * The injector writes a random simulator command (tools/vmc-sim/src/command.rs) to
+ * The injector writes a random simulator command (tools/crates/ibmvmc-sim/src/command.rs) to
  * /sys/kernel/debug/ibmvmc/sim every 20..200 ms: transport events, restart, hold (always
  * released again), injected hcall failures, unsolicited messages, Remove Buffer.
  *

@@ -3,7 +3,7 @@
  * One command to the simulated hypervisor, from a plan: the arguments, joined by
  * spaces, go to the simulator's command file (the x86_64 module's debugfs `ibmvmc/sim`,
  * or QEMU's spapr-vmc device through vmc_hvctl.ko; the language is
- * tools/vmc-sim/src/command.rs). Then, with -w STATE, waits up to 10 s for
+ * tools/crates/ibmvmc-sim/src/command.rs). Then, with -w STATE, waits up to 10 s for
  * /dev/ibmvmc's QUERY to report STATE; with -k STATE, checks that QUERY keeps
  * reporting STATE for 1 s.
  *

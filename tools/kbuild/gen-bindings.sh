@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Generates src/kmod/bindings.rs, the Rust side of src/kmod/shim.h: every function the
 # C files and the Rust glue call across (both ways) and every constant they share, with
-# the bindgen of the toolchain (tools/setup-toolchain.sh installs it). The file is
+# the bindgen of the toolchain (tools/build/toolchain.sh installs it). The file is
 # checked in, so that a module build needs no bindgen and no libclang; the test command
 # runs this with --check, which fails when the file is not what shim.h gives now.
 #
@@ -20,7 +20,7 @@ case ${1:-} in
     "") ;;
     *) die "usage: $0 [--check]" ;;
 esac
-[ -x "$BINDGEN" ] || die "no bindgen at $BINDGEN: run tools/setup-toolchain.sh"
+[ -x "$BINDGEN" ] || die "no bindgen at $BINDGEN: run tools/build/toolchain.sh"
 
 out="$REPO/src/kmod/bindings.rs"
 tmp=$(mktemp)
@@ -31,7 +31,7 @@ trap 'rm -f "$tmp" "$tmp.raw"' EXIT
     --no-layout-tests --no-doc-comments --default-macro-constant-type signed \
     --allowlist-function 'ibmvmc_.*' --allowlist-var 'IBMVMC_.*|ibmvmc_.*' \
     --allowlist-type 'ibmvmc_.*' --rust-target 1.82 --merge-extern-blocks \
-    -o "$tmp.raw" -- -x c -std=gnu11 -nostdinc -DIBMVMC_BINDGEN -DIBMVMC_PSERIES \
+    -o "$tmp.raw" -- -x c -std=gnu11 -DIBMVMC_BINDGEN -DIBMVMC_PSERIES \
     -DIBMVMC_DEBUG 2>"$tmp" || { cat "$tmp" >&2; die "bindgen failed on src/kmod/shim.h"; }
 {
     echo "// SPDX-License-Identifier: GPL-2.0-or-later"

@@ -27,7 +27,7 @@ STEP=check-dkms
 kppc=$(kernel_out_dir ppc64le)
 kx86=$(kernel_out_dir x86_64)
 for k in "$kppc" "$kx86"; do
-    [ -f "$k/.ibmvmc-done" ] || die "no test kernel in $k: run tools/build-kernel.sh"
+    [ -f "$k/.ibmvmc-done" ] || die "no test kernel in $k: run tools/build/kernel.sh"
 done
 rel=$(cat "$kppc/include/config/kernel.release")
 [ "$(cat "$kx86/include/config/kernel.release")" = "$rel" ] ||
@@ -168,7 +168,7 @@ hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$kppc/.config")
 pp=$(progs ppc64le)
 mapfile -t pp <<<"$pp"
 "$REPO/tools/vm/run.sh" ppc64le "$REPO/tests/vm/dkms-pseries.plan" --ko "$ko" "${pp[@]}" \
-    --qemu "$("$REPO/tools/qemu/build-qemu.sh")" --qemu-arg -device --qemu-arg spapr-vmc \
+    --qemu "$("$REPO/tools/build/qemu.sh")" --qemu-arg -device --qemu-arg spapr-vmc \
     --file "$work/vmc_hvctl.ko" --file "$work/ibmvmc-unsigned.ko" --append module.sig_enforce=1 \
     --out "$REPO/target/vm/ppc64le/dkms" --expect-log 'VMC device ready' \
     --expect-log 'Loading of unsigned module is rejected'

@@ -4,7 +4,7 @@
 # their paths, one per line: every tests/vm/*.c (after checking that the application
 # header src/uapi/ibmvmc.h compiles on its own in strict C99), on x86_64 also the 32-bit
 # clients of compat.plan (NAME-32, IA32 emulation) and the Rust poll() client
-# (tools/ibmvmc-cli; only x86_64 has a Rust target here). With NAMEs, only those
+# (tools/crates/ibmvmc-cli; only x86_64 has a Rust target here). With NAMEs, only those
 # programs (tests/vm/NAME.c), for the scripts that need one or two.
 #
 # A program that includes tests/vm/common/vmc_common.h is linked with vmc_common.c,
@@ -31,7 +31,7 @@ printf '#include <ibmvmc.h>\nint main(void) { struct ibmvmc_query_struct q = { 0
 
 selftests="$(kernel_src_dir)/tools/testing/selftests"
 [ -f "$selftests/kselftest_harness.h" ] ||
-    die "no $selftests/kselftest_harness.h: run tools/build-kernel.sh $arch (it unpacks the source)"
+    die "no $selftests/kselftest_harness.h: run tools/build/kernel.sh $arch (it unpacks the source)"
 cflags=(-static -O2 -Wall -Wextra -Werror -I "$REPO/src/uapi" -I "$REPO/tests/vm/common"
     -I "$selftests")
 # prog CC OUT SRC: one program, with the common helpers if it includes them.

@@ -10,7 +10,7 @@ source "$(dirname "$0")/../lib.sh"
 STEP=pseries-kit
 
 kdir=$(kernel_out_dir ppc64le)
-[ -f "$kdir/.ibmvmc-done" ] || die "no ppc64le kernel: run tools/build-kernel.sh ppc64le"
+[ -f "$kdir/.ibmvmc-done" ] || die "no ppc64le kernel: run tools/build/kernel.sh ppc64le"
 mapfile -t vars < <(kmake_vars ppc64le)
 out="$REPO/target/kmod/$(basename "$kdir")-kit"
 mkdir -p "$out/hvctl" "$out/cdrv"

@@ -47,7 +47,7 @@ cmp -s "$dir/snapshot.bin" "$dir/trace.bin" || die "snapshot.bin and trace.bin d
 cmp -s -n 64 "$dir/drained.bin" "$dir/trace.bin" || die "headers differ between two opens"
 
 # Another build of the same sources: the decoder must refuse the trace.
-other=$(IBMVMC_KMOD_VARIANT=info "$REPO/tools/build-module.sh" x86_64 DEFMT_LOG=info)
+other=$(IBMVMC_KMOD_VARIANT=info "$REPO/tools/build/module.sh" x86_64 DEFMT_LOG=info)
 set +e
 "$decode" --elf "$other" "$dir/trace.bin" >"$dir/wrong.txt" 2>"$dir/wrong.err"
 rc=$?

@@ -40,7 +40,7 @@
 #define MAX_ARGS 32
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 
-/* The kernel's macro, which user space does not have (tools/check-c.sh accepts it). */
+/* The kernel's macro, which user space does not have (tools/check/c.sh accepts it). */
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 
 static void say(const char *fmt, ...) __printf(1, 2);

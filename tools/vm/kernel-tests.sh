@@ -19,7 +19,7 @@
 #               other CPU while unload goes on: unload must wait for it);
 #      ppc64le: session-ppc64le.plan (C client and errno contract on POWER, simulator
 #               build), then the pseries build (real VIO/hcall backend) on QEMU's
-#               spapr-vmc device (tools/qemu): pseries.plan (probe, sessions, errno
+#               spapr-vmc device (tools/build/qemu.sh): pseries.plan (probe, sessions, errno
 #               contract, parameters, reload, removal, the trace decoded on the
 #               host), pseries-two, pseries-stress (transport events at random),
 #               pseries-faults (the backend's own failure paths from hcall answers),
@@ -32,8 +32,8 @@ source "$(dirname "$0")/../lib.sh"
 arch=${1:?usage: kernel-tests.sh x86_64|ppc64le}
 STEP="kernel-tests-$arch"
 
-"$REPO/tools/build-kernel.sh" "$arch" >/dev/null
-ko=$("$REPO/tools/build-module.sh" "$arch")
+"$REPO/tools/build/kernel.sh" "$arch" >/dev/null
+ko=$("$REPO/tools/build/module.sh" "$arch")
 
 # The static test programs (C, both architectures; the Rust client on x86_64).
 progs=()
@@ -73,11 +73,11 @@ done
     --out "$REPO/target/vm/$arch/unload-race" "${race[@]}"
 if [ "$arch" = ppc64le ]; then
     # The pseries build (the real VIO/hcall backend) on QEMU's spapr-vmc device
-    # (tools/qemu): the same kinds of test as the simulator build, with the
+    # (tools/build/qemu.sh): the same kinds of test as the simulator build, with the
     # simulated hypervisor behind the device and vmc_hvctl.ko as the fault channel.
-    pseries_ko=$("$REPO/tools/build-module.sh" ppc64le pseries)
+    pseries_ko=$("$REPO/tools/build/module.sh" ppc64le pseries)
     # Installed like a kernel driver: updates/, depmod, the device's modalias resolves.
-    "$REPO/tools/check-install.sh"
+    "$REPO/tools/check/install.sh"
     # The pseries build is a normal one (what gets installed): no debug knob in it, and
     # the debug build has them (Kbuild IBMVMC_DEBUG).
     # (.modinfo's NUL-separated "parm=NAME:description" strings, read as modinfo does)
@@ -94,7 +94,7 @@ if [ "$arch" = ppc64le ]; then
     case $(field "$ko" backend) in simulator*) ;; *) die "the simulator build does not say so in modinfo" ;; esac
     [ "$(field "$pseries_ko" backend)" = pseries ] || die "the pseries build's modinfo backend is not pseries"
     [ -n "$(field "$pseries_ko" version)" ] || die "no version in the pseries build's modinfo"
-    qemu_vmc=$("$REPO/tools/qemu/build-qemu.sh")
+    qemu_vmc=$("$REPO/tools/build/qemu.sh")
     mapfile -t kit < <("$REPO/tools/vm/build-pseries-kit.sh")
     vmc=(--qemu "$qemu_vmc" --qemu-arg -device --qemu-arg spapr-vmc --file "${kit[0]}")
     # Without a device (the distribution's QEMU): registers, never probes, unloads.

@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
         *) die "unknown option $1" ;;
     esac
 done
-[ -n "$ko" ] || ko=$("$REPO/tools/build-module.sh" "$arch")
+[ -n "$ko" ] || ko=$("$REPO/tools/build/module.sh" "$arch")
 
 kdir=$(kernel_out_dir "$arch")
 case $arch in
@@ -69,8 +69,8 @@ case $arch in
         ;;
     *) die "unknown arch $arch" ;;
 esac
-[ -f "$image" ] || die "no kernel image $image: run tools/build-kernel.sh $arch"
-# A QEMU of our own build (tools/qemu) has no firmware bundled: the distribution's.
+[ -f "$image" ] || die "no kernel image $image: run tools/build/kernel.sh $arch"
+# A QEMU of our own build (tools/build/qemu.sh) has no firmware bundled: the distribution's.
 [ -z "$qemu_bin" ] || qemu=("$qemu_bin" -L /usr/share/qemu "${qemu[@]:1}")
 qemu+=("${qemu_args[@]}")
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-//! Not a cargo test: `tools/test-executor.sh` compiles this with the kernel's rustc,
+//! Not a cargo test: `tools/check/executor.sh` compiles this with the kernel's rustc,
 //! against a `core` built from source, for x86_64 and powerpc64le with panic=abort, to
 //! check that the executor builds there and that its monomorphised code (spawn, poll,
 //! wake, shutdown) references no panic machinery and no other symbol.

@@ -13,7 +13,7 @@
 //! - `emit` into a dirty buffer longer than an entry writes the same sixteen bytes and
 //!   never touches the bytes past them.
 //!
-//! Run it with tools/fuzz.sh.
+//! Run it with tools/check/fuzz.sh.
 
 #![no_main]
 

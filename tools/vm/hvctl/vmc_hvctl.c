@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vmc_hvctl.ko: the test VMs' channel to the simulated hypervisor behind QEMU's
- * spapr-vmc device (tools/qemu). A test program writes one command line to
+ * spapr-vmc device (tools/build/qemu.sh). A test program writes one command line to
  * /sys/kernel/debug/spapr-vmc/cmd; the module hands it to QEMU with the device's
  * private hcall, KVMPPC_H_VMC_CTL (0xf006), and turns the answer into the write's
  * result: the line's length on success, EINVAL for an invalid line, EIO for a valid
  * one the hypervisor could not carry out now. The command language is the
- * simulator's (tools/vmc-sim/src/command.rs), as in the x86_64 module's debugfs
+ * simulator's (tools/crates/ibmvmc-sim/src/command.rs), as in the x86_64 module's debugfs
  * file `ibmvmc/sim`, so the same test programs drive both backends.
  *
  * Two commands are done here, because only the partition can do them: "remove"
